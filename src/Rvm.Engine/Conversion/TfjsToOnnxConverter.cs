@@ -1,0 +1,189 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Rvm.Onnx;
+
+namespace Rvm.Conversion;
+
+/// <summary>
+/// Converts RVM's TensorFlow.js graph model into an ONNX model with the official RVM ONNX interface:
+/// NCHW inputs src [B,3,H,W] and r1i..r4i, downsample_ratio [1]; NCHW outputs fgr, pha, r1o..r4o.
+/// The TF graph is NHWC; convolutions, pools and resizes are wrapped in transposes that ONNX Runtime's
+/// transpose optimiser cancels. Nodes are converted on demand from the outputs back, so dead parts of the
+/// graph (asserts, unused shape arithmetic) never reach the ONNX model.
+/// </summary>
+internal sealed partial class TfjsToOnnxConverter
+{
+    public static readonly string[] ImageInputs = { "src", "r1i", "r2i", "r3i", "r4i" };
+    public static readonly string[] Outputs = { "fgr", "pha", "r1o", "r2o", "r3o", "r4o" };
+    public const string RatioInput = "downsample_ratio";
+
+    private static readonly long[] ToNchw = { 0, 3, 1, 2 };
+    private static readonly long[] ToNhwc = { 0, 2, 3, 1 };
+
+    private readonly TfjsGraphModel _model;
+    private readonly ControlFlowAnalysis _flow;
+    private readonly ConversionScope _root;
+    private readonly Dictionary<string, OnnxDataType> _types = new Dictionary<string, OnnxDataType>(StringComparer.Ordinal);
+    private readonly HashSet<string> _names = new HashSet<string>(StringComparer.Ordinal);
+    private readonly HashSet<string> _initializers = new HashSet<string>(StringComparer.Ordinal);
+
+    private TfjsToOnnxConverter(TfjsGraphModel model)
+    {
+        _model = model;
+        _flow = new ControlFlowAnalysis(model);
+        _root = new ConversionScope(new OnnxGraph("rvm"), null, null);
+    }
+
+    public static OnnxModel Convert(TfjsGraphModel model)
+    {
+        foreach (var name in ImageInputs.Append(RatioInput))
+            if (!model.SignatureInputs.ContainsKey(name))
+                throw new NotSupportedException($"The TFJS model has no input '{name}'; it is not an RVM model.");
+        foreach (var name in Outputs)
+            if (!model.SignatureOutputs.ContainsKey(name))
+                throw new NotSupportedException($"The TFJS model has no output '{name}'; it is not an RVM model.");
+        return new TfjsToOnnxConverter(model).Run();
+    }
+
+    private OnnxModel Run()
+    {
+        var graph = _root.Graph;
+        foreach (var name in Outputs)
+        {
+            var value = Resolve(_model.SignatureOutputs[name], _root);
+            Emit(_root, "Transpose", new[] { value }, new[] { OnnxAttribute.Ints("perm", ToNchw) }, name);
+            var channels = name == "fgr" ? (object)3L : name == "pha" ? 1L : "c_" + name;
+            graph.Outputs.Add(new OnnxValueInfo(name, OnnxDataType.Float,
+                new object[] { "batch", channels, name.StartsWith("r") ? "h_" + name : "height", name.StartsWith("r") ? "w_" + name : "width" }));
+        }
+        // Graph inputs in the official order, whether or not the converted graph reads all of them.
+        graph.Inputs.Add(new OnnxValueInfo("src", OnnxDataType.Float, new object[] { "batch", 3L, "height", "width" }));
+        foreach (var r in ImageInputs.Skip(1))
+            graph.Inputs.Add(new OnnxValueInfo(r, OnnxDataType.Float, new object[] { "batch", "c_" + r, "h_" + r, "w_" + r }));
+        graph.Inputs.Add(new OnnxValueInfo(RatioInput, OnnxDataType.Float, new object[] { 1L }));
+        return new OnnxModel(graph);
+    }
+
+    // ---- resolving TF tensors to ONNX values -------------------------------------------------------
+
+    private string Resolve(string tensorRef, ConversionScope scope)
+    {
+        var (nodeName, port) = TfjsNode.Split(tensorRef);
+        var node = Node(nodeName);
+        if (node.Op == "Switch")
+        {
+            // A Switch only forwards its data into one side of a conditional: read the data from outside.
+            var key = new BranchKey(node.Inputs[1], port == 1);
+            var branch = scope.Find(key) ?? throw new NotSupportedException($"{node} is read outside its branch {key}.");
+            return Resolve(node.Inputs[0], branch.Parent!);
+        }
+        if (node.Op == "Identity") return Resolve(node.Inputs[0], scope);
+
+        var home = _root;
+        if (_flow.TryGetBranch(nodeName, out var nodeBranch))
+            home = scope.Find(nodeBranch) ?? throw new NotSupportedException($"{node} is read outside its branch {nodeBranch}.");
+        if (home.Values.TryGetValue(tensorRef, out var value)) return value;
+
+        ConvertNode(node, home);
+        return home.Values.TryGetValue(tensorRef, out value)
+            ? value
+            : throw new NotSupportedException($"{node} has no output {port}.");
+    }
+
+    private TfjsNode Node(string name) =>
+        _model.NodesByName.TryGetValue(name, out var n) ? n : throw new NotSupportedException($"The graph has no node '{name}'.");
+
+    private string In(TfjsNode node, int index, ConversionScope scope) => Resolve(node.Inputs[index], scope);
+
+    private void Set(ConversionScope scope, TfjsNode node, string value, int port = 0) => scope.Values[$"{node.Name}:{port}"] = value;
+
+    /// <summary>The constant behind a TF tensor, or null when it is computed at run time.</summary>
+    private TfjsTensor? ConstantOf(string tensorRef)
+    {
+        var node = Node(TfjsNode.Split(tensorRef).Node);
+        // Identity and Switch pass a constant through unchanged, whichever branch runs.
+        while (node.Op is "Identity" or "Switch") node = Node(TfjsNode.Split(node.Inputs[0]).Node);
+        return node.Op == "Const" ? Weight(node) : null;
+    }
+
+    private TfjsTensor RequireConstant(TfjsNode node, int index) =>
+        ConstantOf(node.Inputs[index]) ?? throw new NotSupportedException($"{node}: input {index} must be a constant.");
+
+    private TfjsTensor Weight(TfjsNode constNode) =>
+        _model.Weights.TryGetValue(constNode.Name, out var w)
+            ? w
+            : throw new NotSupportedException($"Constant '{constNode.Name}' has no weight in the manifest.");
+
+    // ---- writing ONNX nodes -------------------------------------------------------------------------
+
+    private string UniqueName(string baseName)
+    {
+        if (_names.Add(baseName)) return baseName;
+        for (int i = 1; ; i++)
+            if (_names.Add($"{baseName}__{i}")) return $"{baseName}__{i}";
+    }
+
+    private string Emit(ConversionScope scope, string op, string[] inputs, OnnxAttribute[]? attributes = null,
+        string? output = null, OnnxDataType? type = null)
+    {
+        var name = output ?? UniqueName($"{op}_{_names.Count}");
+        if (output != null) _names.Add(output);
+        scope.Graph.Nodes.Add(new OnnxNode(op, name, inputs, new[] { name }, attributes ?? Array.Empty<OnnxAttribute>()));
+        _types[name] = type ?? (inputs.Length > 0 && _types.TryGetValue(inputs[0], out var t) ? t : OnnxDataType.Float);
+        return name;
+    }
+
+    private string[] EmitMany(ConversionScope scope, string op, string[] inputs, int outputs, OnnxAttribute[] attributes, string baseName)
+    {
+        var names = Enumerable.Range(0, outputs).Select(i => UniqueName($"{baseName}:{i}")).ToArray();
+        scope.Graph.Nodes.Add(new OnnxNode(op, UniqueName(baseName), inputs, names, attributes));
+        foreach (var n in names) _types[n] = TypeOf(inputs[0]);
+        return names;
+    }
+
+    private OnnxDataType TypeOf(string value) => _types.TryGetValue(value, out var t) ? t : OnnxDataType.Float;
+
+    private string AddInitializer(OnnxTensor tensor)
+    {
+        if (_initializers.Add(tensor.Name))
+        {
+            _root.Graph.Initializers.Add(tensor);
+            _names.Add(tensor.Name);
+            _types[tensor.Name] = tensor.DataType;
+        }
+        return tensor.Name;
+    }
+
+    private string Int64s(params long[] values) =>
+        AddInitializer(OnnxTensor.FromInt64s($"const_i64_[{string.Join(",", values)}]", new long[] { values.Length }, values));
+
+    private string Int64Scalar(long value) =>
+        AddInitializer(OnnxTensor.FromInt64s($"const_i64_{value}", Array.Empty<long>(), new[] { value }));
+
+    private string FloatScalar(float value) =>
+        AddInitializer(OnnxTensor.FromFloats($"const_f32_{value:R}", Array.Empty<long>(), new[] { value }));
+
+    private string Transpose(ConversionScope scope, string value, long[] perm) =>
+        Emit(scope, "Transpose", new[] { value }, new[] { OnnxAttribute.Ints("perm", perm) });
+
+    private string CastTo(ConversionScope scope, string value, OnnxDataType type) =>
+        TypeOf(value) == type ? value : Emit(scope, "Cast", new[] { value }, new[] { OnnxAttribute.Int("to", (long)type) }, type: type);
+
+    private static OnnxDataType FromTf(string tfType) => tfType switch
+    {
+        "DT_FLOAT" => OnnxDataType.Float,
+        "DT_INT32" => OnnxDataType.Int32,
+        "DT_INT64" => OnnxDataType.Int64,
+        "DT_BOOL" => OnnxDataType.Bool,
+        _ => throw new NotSupportedException($"TF type {tfType} is not supported."),
+    };
+
+    private static OnnxDataType FromTfjs(string dtype) => dtype switch
+    {
+        "float32" => OnnxDataType.Float,
+        "int32" => OnnxDataType.Int32,
+        "bool" => OnnxDataType.Bool,
+        _ => throw new NotSupportedException($"TFJS dtype {dtype} is not supported."),
+    };
+}

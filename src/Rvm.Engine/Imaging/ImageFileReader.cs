@@ -1,0 +1,68 @@
+using System;
+using System.IO;
+using FFMpegCore;
+using FFMpegCore.Pipes;
+using Rvm.Media;
+
+namespace Rvm.Imaging;
+
+/// <summary>
+/// Reads a picture in any format ffmpeg decodes, as RGB24. ffmpeg writes it as PPM to a pipe, so one call
+/// gives both the size and the pixels.
+/// </summary>
+public static class ImageFileReader
+{
+    public static RgbFrame Read(string path, long index = 0)
+    {
+        var full = Path.GetFullPath(path);
+        if (!File.Exists(full)) throw new FileNotFoundException($"The image '{full}' does not exist.", full);
+        if (new FileInfo(full).Length == 0) throw new InvalidDataException($"The image '{full}' is empty.");
+        using var ppm = new MemoryStream();
+        try
+        {
+            FFMpegArguments
+                .FromFileInput(FfmpegPath.ForArgument(full), verifyExists: false)
+                .OutputToPipe(new StreamPipeSink(ppm), o => o
+                    .WithCustomArgument("-frames:v 1 -pix_fmt rgb24 -c:v ppm")
+                    .ForceFormat("image2pipe"))
+                .ProcessSynchronously(true, FfmpegLocator.Options());
+        }
+        catch (FFMpegCore.Exceptions.FFMpegException e)
+        {
+            throw new InvalidDataException($"ffmpeg could not read '{full}' as an image: {LastLine(e)}", e);
+        }
+        return ParsePpm(ppm.ToArray(), full, index);
+    }
+
+    private static string LastLine(FFMpegCore.Exceptions.FFMpegException e)
+    {
+        var text = e.Message.Trim();
+        var lines = text.Split(new[] { '\n' }, StringSplitOptions.RemoveEmptyEntries);
+        return lines[lines.Length - 1].Trim();
+    }
+
+    /// <summary>Binary PPM: "P6", width, height, maxval 255, one whitespace, then the pixels.</summary>
+    internal static RgbFrame ParsePpm(byte[] data, string source, long index)
+    {
+        int pos = 0;
+        string Token()
+        {
+            while (pos < data.Length && (char.IsWhiteSpace((char)data[pos]) || data[pos] == '#'))
+            {
+                if (data[pos] == '#') while (pos < data.Length && data[pos] != '\n') pos++;
+                else pos++;
+            }
+            int start = pos;
+            while (pos < data.Length && !char.IsWhiteSpace((char)data[pos])) pos++;
+            return System.Text.Encoding.ASCII.GetString(data, start, pos - start);
+        }
+        if (data.Length == 0 || Token() != "P6") throw new InvalidDataException($"ffmpeg decoded no picture from '{source}'.");
+        int width = int.Parse(Token()), height = int.Parse(Token()), max = int.Parse(Token());
+        if (max != 255) throw new InvalidDataException($"ffmpeg returned a {max}-level picture for '{source}'.");
+        pos++;
+        var pixels = new byte[width * height * 3];
+        if (data.Length - pos < pixels.Length) throw new InvalidDataException($"ffmpeg returned a truncated picture for '{source}'.");
+        Buffer.BlockCopy(data, pos, pixels, 0, pixels.Length);
+        return new RgbFrame(width, height, pixels, index, source);
+    }
+}

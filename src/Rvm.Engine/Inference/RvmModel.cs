@@ -1,0 +1,141 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+using Rvm.Imaging;
+using Rvm.Models;
+
+namespace Rvm.Inference;
+
+/// <summary>
+/// A loaded RVM network: one ONNX Runtime session on one device, safe to share between pipelines and
+/// threads (each caller carries its own <see cref="RecurrentState"/>). Dispose it to free the session.
+/// </summary>
+public sealed class RvmModel : IDisposable
+{
+    private readonly InferenceSession _session;
+    private readonly bool _fp16;
+    private int _disposed;
+
+    private RvmModel(InferenceSession session, ResolvedModel resolved, string device, int threads, bool fp16)
+    {
+        _session = session;
+        _fp16 = fp16;
+        Variant = resolved.Variant;
+        Precision = fp16 ? RvmPrecision.Fp16 : RvmPrecision.Fp32;
+        Source = resolved.Source;
+        Sha256 = resolved.Sha256;
+        Path = resolved.OnnxPath;
+        Device = device;
+        ThreadCount = threads;
+    }
+
+    public RvmVariant Variant { get; }
+    public RvmPrecision Precision { get; }
+    public string Source { get; }
+    public string Sha256 { get; }
+    /// <summary>The ONNX file the session was built from.</summary>
+    public string Path { get; }
+    /// <summary>The device actually used: CPU, CUDA:n or TensorRT:n.</summary>
+    public string Device { get; }
+    public int ThreadCount { get; }
+    public bool IsDisposed => _disposed != 0;
+
+    public static RvmModel Load(ResolvedModel resolved, SessionSettings settings, Action<string>? verbose = null)
+    {
+        verbose ??= _ => { };
+        var bytes = File.ReadAllBytes(resolved.OnnxPath);
+        string device;
+        InferenceSession session;
+        try
+        {
+            session = SessionFactory.Create(bytes, settings, verbose, out device);
+        }
+        catch (OnnxRuntimeException e)
+        {
+            throw new InvalidDataException($"ONNX Runtime could not load '{resolved.OnnxPath}': {e.Message}", e);
+        }
+        try
+        {
+            var elementType = ModelContract.Validate(resolved.OnnxPath, session.InputMetadata, session.OutputMetadata);
+            int threads = settings.ThreadCount > 0 ? settings.ThreadCount : Environment.ProcessorCount;
+            return new RvmModel(session, resolved, device, threads, elementType == TensorElementType.Float16);
+        }
+        catch
+        {
+            session.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Runs one frame. The state must come from the previous frame of the same sequence (or be Initial);
+    /// a state of another size or ratio is an error here, the caller decides whether to reset.
+    /// </summary>
+    public RvmFrameResult Process(RgbFrame frame, float ratio, RecurrentState state, CancellationToken cancel = default)
+    {
+        if (IsDisposed) throw new ObjectDisposedException(nameof(RvmModel), "This RvmModel has been disposed; import it again.");
+        DownsampleRatio.Validate(ratio);
+        if (!state.Fits(frame.Width, frame.Height, ratio))
+            throw new ArgumentException($"The recurrent state belongs to {state}, not to a {frame.Width}x{frame.Height} frame at ratio {ratio}.", nameof(state));
+
+        int w = frame.Width, h = frame.Height, plane = w * h;
+        var src = new float[3 * plane];
+        FrameTensors.ToPlanar(frame.Pixels, w, h, src);
+
+        var inputs = new List<OrtValue>();
+        try
+        {
+            inputs.Add(Tensor(src, new long[] { 1, 3, h, w }));
+            for (int i = 0; i < 4; i++) inputs.Add(Tensor(state.Tensors[i], state.Shapes[i]));
+            inputs.Add(OrtValue.CreateTensorValueFromMemory(new[] { ratio }, new long[] { 1 }));
+
+            using var runOptions = new RunOptions();
+            using var registration = cancel.Register(() => runOptions.Terminate = true);
+            using var outputs = _session.Run(runOptions, ModelContract.InputNames, inputs, ModelContract.OutputNames);
+            cancel.ThrowIfCancellationRequested();
+
+            var fgr = FrameTensors.ToInterleavedClamped(Floats(outputs[0]), 3, plane);
+            var pha = FrameTensors.ToInterleavedClamped(Floats(outputs[1]), 1, plane);
+            var tensors = new float[4][];
+            var shapes = new long[4][];
+            for (int i = 0; i < 4; i++)
+            {
+                tensors[i] = Floats(outputs[2 + i]);
+                shapes[i] = outputs[2 + i].GetTensorTypeAndShape().Shape;
+            }
+            return new RvmFrameResult(frame.Index, w, h, pha, fgr, new RecurrentState(w, h, ratio, tensors, shapes), ratio, frame.Source);
+        }
+        finally
+        {
+            foreach (var v in inputs) v.Dispose();
+        }
+    }
+
+    private OrtValue Tensor(float[] data, long[] shape)
+    {
+        if (!_fp16) return OrtValue.CreateTensorValueFromMemory(data, shape);
+        var half = new Float16[data.Length];
+        for (int i = 0; i < data.Length; i++) half[i] = (Float16)data[i];
+        return OrtValue.CreateTensorValueFromMemory(half, shape);
+    }
+
+    private float[] Floats(OrtValue value)
+    {
+        if (!_fp16) return value.GetTensorDataAsSpan<float>().ToArray();
+        var half = value.GetTensorDataAsSpan<Float16>();
+        var result = new float[half.Length];
+        for (int i = 0; i < half.Length; i++) result[i] = (float)half[i];
+        return result;
+    }
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0) _session.Dispose();
+    }
+
+    public override string ToString() => $"RVM {Variant} {Precision} on {Device}";
+}

