@@ -32,9 +32,9 @@ public static class Compositor
         return result;
     }
 
-    public static byte[] OverColour(float[] foreground, float[] alpha, byte red, byte green, byte blue)
+    public static byte[] OverColour(float[] foreground, float[] alpha, RgbColor background)
     {
-        float r = red / 255f, g = green / 255f, b = blue / 255f;
+        float r = background.Red / 255f, g = background.Green / 255f, b = background.Blue / 255f;
         var result = new byte[foreground.Length];
         for (int p = 0; p < alpha.Length; p++)
         {

@@ -48,8 +48,8 @@ public sealed class RvmFrameResult
     public void SaveTransparent(string path) => PngEncoder.WriteRgba8(path, Width, Height, Compositor.StraightRgba(Foreground, Alpha));
 
     /// <summary>RGB PNG of the foreground over a solid colour: fgr*a + bg*(1-a).</summary>
-    public void SaveComposite(string path, byte red, byte green, byte blue) =>
-        PngEncoder.WriteRgb8(path, Width, Height, Compositor.OverColour(Foreground, Alpha, red, green, blue));
+    public void SaveComposite(string path, RgbColor background) =>
+        PngEncoder.WriteRgb8(path, Width, Height, Compositor.OverColour(Foreground, Alpha, background));
 
     public override string ToString() => $"Frame {Index} {Width}x{Height} alpha mean {AlphaMean:0.000}";
 }

@@ -71,6 +71,11 @@ internal static class SessionFactory
     {
         device = $"{(tensorRt ? "TensorRT" : "CUDA")}:{settings.DeviceId}";
         var options = BaseOptions(settings);
+        // A provider that cannot load is expected here, and reported by the caller in words; keep ONNX
+        // Runtime from also printing its own error line to the console.
+        var env = OrtEnv.Instance();
+        var logLevel = env.EnvLogLevel;
+        env.EnvLogLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL;
         try
         {
             if (tensorRt) options.AppendExecutionProvider_Tensorrt(settings.DeviceId);
@@ -79,11 +84,13 @@ internal static class SessionFactory
         }
         catch (Exception e) when (e is OnnxRuntimeException || e is DllNotFoundException || e is EntryPointNotFoundException)
         {
-            _lastError = FirstLine(e.Message);
+            var detail = NativeLibraryProbe.WhyCudaProviderFails();
+            _lastError = FirstLine(e.Message) + (detail != null ? $" ({detail})" : "");
             return null;
         }
         finally
         {
+            env.EnvLogLevel = logLevel;
             options.Dispose();
         }
     }

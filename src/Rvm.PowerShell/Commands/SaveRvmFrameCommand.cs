@@ -1,0 +1,98 @@
+using System;
+using System.IO;
+using System.Management.Automation;
+using Rvm.Imaging;
+using Rvm.Inference;
+using Rvm.PowerShell.Infrastructure;
+
+namespace Rvm.PowerShell.Commands;
+
+/// <summary>
+/// Save-RvmFrame: writes a frame result as PNG files: the alpha matte (grey), the foreground (RGB), and a
+/// composite, over a colour or transparent (RGBA, straight alpha). Emits the files written.
+/// </summary>
+[Cmdlet(VerbsData.Save, "RvmFrame", SupportsShouldProcess = true)]
+[OutputType(typeof(FileInfo))]
+public sealed class SaveRvmFrameCommand : RvmCmdlet
+{
+    [Parameter(Mandatory = true, ValueFromPipeline = true)]
+    public RvmFrameResult InputObject { get; set; } = null!;
+
+    // The paths bind by property name so that a delay-bind script block can name each frame's file:
+    // ... | Save-RvmFrame -AlphaPath { 'alpha_{0:D4}.png' -f $_.Index }. A path is otherwise taken literally.
+
+    /// <summary>Grey PNG of the matte.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public string? AlphaPath { get; set; }
+
+    /// <summary>RGB PNG of the foreground colours.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public string? ForegroundPath { get; set; }
+
+    /// <summary>PNG of the foreground over -Background.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public string? CompositionPath { get; set; }
+
+    /// <summary>Composition background: a colour name, '#rrggbb', 'r,g,b', or 'Transparent' for an RGBA PNG.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string Background { get; set; } = "120,255,155";
+
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    private RgbColor? _colour;
+
+    protected override void BeginProcessing()
+    {
+        if (!IsTransparent)
+        {
+            if (!RgbColor.TryParse(Background, out var colour))
+                ThrowTerminatingError(new ErrorRecord(new ArgumentException($"-Background '{Background}' is not a colour: use a name, '#rrggbb', 'r,g,b' or 'Transparent'."),
+                    "BadBackground", ErrorCategory.InvalidArgument, Background));
+            _colour = colour;
+        }
+    }
+
+    private bool IsTransparent => string.Equals(Background, "Transparent", StringComparison.OrdinalIgnoreCase);
+
+    protected override void ProcessRecord()
+    {
+        if (AlphaPath == null && ForegroundPath == null && CompositionPath == null)
+        {
+            WriteError(new ErrorRecord(new ArgumentException("Give at least one of -AlphaPath, -ForegroundPath, -CompositionPath."),
+                "NoOutputGiven", ErrorCategory.InvalidArgument, InputObject));
+            return;
+        }
+        Save(AlphaPath, "alpha", InputObject.SaveAlpha);
+        Save(ForegroundPath, "foreground", InputObject.SaveForeground);
+        Save(CompositionPath, "composition", path =>
+        {
+            if (IsTransparent) InputObject.SaveTransparent(path);
+            else InputObject.SaveComposite(path, _colour!.Value);
+        });
+    }
+
+    private void Save(string? pattern, string what, Action<string> write)
+    {
+        if (pattern == null) return;
+        var path = ResolveOutputPath(pattern);
+        if (File.Exists(path) && !Force)
+        {
+            WriteError(new ErrorRecord(new IOException($"'{path}' exists; use -Force to overwrite it."), "OutputExists", ErrorCategory.ResourceExists, path));
+            return;
+        }
+        if (!ShouldProcess(path, $"Save the {what} of frame {InputObject.Index} as PNG")) return;
+        try
+        {
+            var folder = System.IO.Path.GetDirectoryName(path);
+            if (!string.IsNullOrEmpty(folder)) Directory.CreateDirectory(folder);
+            write(path);
+            WriteObject(new FileInfo(path));
+        }
+        catch (Exception e) when (!(e is PipelineStoppedException))
+        {
+            WriteError(ErrorRecords.From(e, "SaveFailed", path));
+        }
+    }
+}

@@ -1,0 +1,37 @@
+using System;
+using System.IO;
+using System.Management.Automation;
+using Rvm.Inference;
+using Rvm.Media;
+using Rvm.Models;
+
+namespace Rvm.PowerShell.Infrastructure;
+
+/// <summary>Maps engine exceptions to ErrorRecords with the category and advice a PowerShell user expects.</summary>
+internal static class ErrorRecords
+{
+    public static ErrorRecord From(Exception e, string errorId, object? target)
+    {
+        var (category, advice) = e switch
+        {
+            FfmpegNotFoundException _ => (ErrorCategory.NotInstalled, FfmpegLocator.InstallAdvice),
+            ModelUnavailableException _ => (ErrorCategory.ResourceUnavailable,
+                "Give the model by hand with Import-RvmModel -Path (an .onnx file, or a TensorFlow.js rvm.json with rvm.bin), or copy it into the model cache folder named in the message."),
+            ModelVerificationException _ => (ErrorCategory.InvalidData, "The file is not the expected model. Delete it and import again, or give a trusted copy with -Path."),
+            DeviceUnavailableException _ => (ErrorCategory.NotInstalled, "Use -Device Auto or -Device Cpu, or install CUDA 13 and cuDNN 9 for ONNX Runtime 1.31."),
+            FileNotFoundException _ => (ErrorCategory.ObjectNotFound, null),
+            DirectoryNotFoundException _ => (ErrorCategory.ObjectNotFound, null),
+            UnauthorizedAccessException _ => (ErrorCategory.PermissionDenied, null),
+            InvalidDataException _ => (ErrorCategory.InvalidData, null),
+            NotSupportedException _ => (ErrorCategory.NotImplemented, null),
+            ArgumentException _ => (ErrorCategory.InvalidArgument, null),
+            OperationCanceledException _ => (ErrorCategory.OperationStopped, null),
+            InvalidOperationException _ => (ErrorCategory.InvalidOperation, null),
+            IOException _ => (ErrorCategory.WriteError, null),
+            _ => (ErrorCategory.NotSpecified, (string?)null),
+        };
+        var record = new ErrorRecord(e, errorId, category, target);
+        if (advice != null) record.ErrorDetails = new ErrorDetails(e.Message) { RecommendedAction = advice };
+        return record;
+    }
+}

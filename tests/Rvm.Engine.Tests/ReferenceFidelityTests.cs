@@ -1,0 +1,87 @@
+using System;
+using System.IO;
+using Rvm.Imaging;
+using Rvm.Inference;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Rvm.Tests;
+
+/// <summary>
+/// The converted network against TensorFlow.js running the same TFJS model (tests/golden, made by
+/// tests/golden/make-golden.sh). Both branches of the graph (ratio 1 and ratio &lt; 1) are covered.
+/// </summary>
+[Collection("model")]
+public sealed class ReferenceFidelityTests
+{
+    private readonly ModelFixture _fixture;
+    private readonly ITestOutputHelper _output;
+
+    public ReferenceFidelityTests(ModelFixture fixture, ITestOutputHelper output)
+    {
+        _fixture = fixture;
+        _output = output;
+    }
+
+    [Theory]
+    [InlineData("astronaut", "r1", 1.0f, 1)]
+    [InlineData("astronaut", "r05", 0.5f, 1)]
+    [InlineData("odd-509x381", "r1", 1.0f, 1)]
+    [InlineData("odd-509x381", "r037", 0.37f, 1)]
+    [InlineData("vtest-seq", "r0375", 0.375f, 8)]
+    public void MatchesTensorFlowJs(string input, string ratioFolder, float ratio, int frames)
+    {
+        var state = RecurrentState.Initial;
+        for (int i = 0; i < frames; i++)
+        {
+            var frame = ImageFileReader.Read(TestData.Golden(input, $"frame_{i:0000}.png"), i);
+            var result = _fixture.Model.Process(frame, ratio, state);
+            state = result.State;
+
+            var alpha = TestData.Decode16(TestData.Golden(input, ratioFolder, $"pha_{i:0000}.png"), "gray16le");
+            var foreground = TestData.Decode16(TestData.Golden(input, ratioFolder, $"fgr_{i:0000}.png"), "rgb48le");
+            var stats = Compare(result, alpha, foreground);
+            _output.WriteLine($"{input}/{ratioFolder} frame {i}: alpha mean {stats.AlphaMean:E2} max {stats.AlphaMax:E2}, foreground mean {stats.ForegroundMean:E2}");
+            Assert.True(stats.AlphaMean <= 1e-3, $"frame {i}: alpha mean abs error {stats.AlphaMean}");
+            Assert.True(stats.AlphaMax <= 0.05, $"frame {i}: alpha max abs error {stats.AlphaMax}");
+            Assert.True(stats.ForegroundMean <= 2e-3, $"frame {i}: foreground mean abs error {stats.ForegroundMean}");
+        }
+    }
+
+    [Fact]
+    public void CarriedStateChangesTheResult()
+    {
+        // The recurrent state must matter: frame 7 alone differs from frame 7 after frames 0-6.
+        var carried = RecurrentState.Initial;
+        RvmFrameResult? last = null;
+        for (int i = 0; i < 8; i++)
+        {
+            last = _fixture.Model.Process(ImageFileReader.Read(TestData.Golden("vtest-seq", $"frame_{i:0000}.png"), i), 0.375f, carried);
+            carried = last.State;
+        }
+        var alone = _fixture.Model.Process(ImageFileReader.Read(TestData.Golden("vtest-seq", "frame_0007.png"), 7), 0.375f, RecurrentState.Initial);
+        double diff = 0;
+        for (int p = 0; p < alone.Alpha.Length; p++) diff += Math.Abs(alone.Alpha[p] - last!.Alpha[p]);
+        Assert.True(diff / alone.Alpha.Length > 1e-4, $"state made no difference ({diff / alone.Alpha.Length})");
+    }
+
+    /// <summary>Foreground is compared where the golden alpha is above 0: the golden data stores it only there.</summary>
+    private static (double AlphaMean, double AlphaMax, double ForegroundMean) Compare(RvmFrameResult result, float[] alpha, float[] foreground)
+    {
+        Assert.Equal(alpha.Length, result.Alpha.Length);
+        double sum = 0, max = 0, fgSum = 0;
+        long fgCount = 0;
+        for (int p = 0; p < alpha.Length; p++)
+        {
+            double d = Math.Abs(alpha[p] - result.Alpha[p]);
+            sum += d;
+            max = Math.Max(max, d);
+            if (alpha[p] > 0)
+            {
+                for (int c = 0; c < 3; c++) fgSum += Math.Abs(foreground[3 * p + c] - result.Foreground[3 * p + c]);
+                fgCount += 3;
+            }
+        }
+        return (sum / alpha.Length, max, fgCount == 0 ? 0 : fgSum / fgCount);
+    }
+}

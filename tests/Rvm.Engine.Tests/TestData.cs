@@ -1,0 +1,61 @@
+using System;
+using System.Diagnostics;
+using System.IO;
+using Rvm.Inference;
+using Rvm.Models;
+
+namespace Rvm.Tests;
+
+/// <summary>Paths of the repository's test data, and decoding of the 16-bit golden PNGs (with ffmpeg).</summary>
+internal static class TestData
+{
+    public static string RepoRoot { get; } = FindRoot();
+
+    public static string Golden(params string[] parts) => Path.Combine(RepoRoot, "tests", "golden", Path.Combine(parts));
+
+    public static string Shared(params string[] parts) => Path.Combine(RepoRoot, "..", "shared", Path.Combine(parts));
+
+    /// <summary>A 16-bit PNG as values/65535: gray16le for alpha, rgb48le for foreground.</summary>
+    public static float[] Decode16(string png, string pixelFormat)
+    {
+        var info = new ProcessStartInfo("ffmpeg", $"-v error -i \"{png}\" -f rawvideo -pix_fmt {pixelFormat} -")
+        {
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        };
+        using var process = Process.Start(info)!;
+        using var buffer = new MemoryStream();
+        process.StandardOutput.BaseStream.CopyTo(buffer);
+        process.WaitForExit();
+        if (process.ExitCode != 0) throw new IOException($"ffmpeg could not decode {png}");
+        var bytes = buffer.ToArray();
+        var values = new float[bytes.Length / 2];
+        for (int i = 0; i < values.Length; i++) values[i] = BitConverter.ToUInt16(bytes, 2 * i) / 65535f;
+        return values;
+    }
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Rvm.psd1"))) return dir.FullName;
+        throw new DirectoryNotFoundException("The repository root (holding Rvm.psd1) was not found above the test binaries.");
+    }
+}
+
+/// <summary>The real RVM model (default source: cache, release asset, or the npm mirror converted), loaded once for all tests.</summary>
+public sealed class ModelFixture : IDisposable
+{
+    public ModelFixture()
+    {
+        Resolved = new ModelResolver(ModelCache.Default()).Resolve(new ModelRequest());
+        Model = RvmModel.Load(Resolved, new SessionSettings { Device = ExecutionDevice.Cpu });
+    }
+
+    public ResolvedModel Resolved { get; }
+    public RvmModel Model { get; }
+
+    public void Dispose() => Model.Dispose();
+}
+
+[Xunit.CollectionDefinition("model")]
+public sealed class ModelCollection : Xunit.ICollectionFixture<ModelFixture> { }
