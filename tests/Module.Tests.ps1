@@ -1,0 +1,34 @@
+BeforeAll {
+    . $PSScriptRoot/TestHelpers.ps1
+}
+
+Describe 'The Rvm module' {
+    It 'has a valid manifest with the version from the root manifest' {
+        $built = Test-ModuleManifest -Path $ModulePath
+        $root = Import-PowerShellDataFile (Join-Path $RepoRoot 'Rvm.psd1')
+        $built.Version | Should -Be ([version]$root.ModuleVersion)
+        $built.CompatiblePSEditions | Should -Be @('Core', 'Desktop')
+    }
+
+    It 'exports exactly its cmdlets' {
+        (Get-Command -Module Rvm).Name | Sort-Object | Should -Be @('Import-RvmModel', 'Invoke-RvmFrame', 'Save-RvmFrame')
+    }
+
+    It 'imports from the root manifest after a build' {
+        $out = Invoke-ChildPwsh "Import-Module '$(Join-Path $RepoRoot 'Rvm.psd1')'; (Get-Command -Module Rvm).Count" 2>&1
+        $out | Select-Object -Last 1 | Should -Be '3'
+    }
+
+    It 'keeps ONNX Runtime native libraries flat beside the managed assembly' {
+        $folder = Split-Path $ModulePath
+        if ($IsLinux) { Join-Path $folder 'libonnxruntime.so' | Should -Exist }
+        Join-Path $folder 'Microsoft.ML.OnnxRuntime.dll' | Should -Exist
+        Join-Path $folder 'System.Management.Automation.dll' | Should -Not -Exist
+    }
+
+    It 'declares the output type of every cmdlet' {
+        foreach ($name in 'Import-RvmModel', 'Invoke-RvmFrame', 'Save-RvmFrame') {
+            (Get-Command $name).OutputType.Count | Should -BeGreaterThan 0 -Because $name
+        }
+    }
+}

@@ -1,0 +1,63 @@
+using System;
+using System.IO;
+using Rvm.Inference;
+using Rvm.Models;
+using Rvm.Onnx;
+using Xunit;
+
+namespace Rvm.Tests;
+
+public sealed class ModelContractTests
+{
+    /// <summary>A valid ONNX model that is not RVM: y = Identity(x).</summary>
+    internal static byte[] IdentityModel()
+    {
+        var graph = new OnnxGraph("identity");
+        graph.Nodes.Add(new OnnxNode("Identity", "id", new[] { "x" }, new[] { "y" }, Array.Empty<OnnxAttribute>()));
+        graph.Inputs.Add(new OnnxValueInfo("x", OnnxDataType.Float, new object[] { 1L }));
+        graph.Outputs.Add(new OnnxValueInfo("y", OnnxDataType.Float, new object[] { 1L }));
+        return new OnnxModel(graph).ToBytes();
+    }
+
+    [Fact]
+    public void RejectsAnOnnxModelThatIsNotRvmNamingWhatIsMissing()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"identity-{Guid.NewGuid():N}.onnx");
+        File.WriteAllBytes(path, IdentityModel());
+        try
+        {
+            var resolved = new ResolvedModel(path, "test", "", RvmVariant.MobileNetV3, RvmPrecision.Fp32);
+            var e = Assert.Throws<InvalidOperationException>(() => RvmModel.Load(resolved, new SessionSettings { Device = ExecutionDevice.Cpu }));
+            Assert.Contains("not an RVM model", e.Message);
+            Assert.Contains("missing inputs src, r1i, r2i, r3i, r4i, downsample_ratio", e.Message);
+            Assert.Contains("missing outputs fgr, pha, r1o, r2o, r3o, r4o", e.Message);
+        }
+        finally { File.Delete(path); }
+    }
+
+    [Fact]
+    public void TheCommittedFixtureIsTheIdentityModel()
+    {
+        // tests/fixtures/identity.onnx (used by the Pester tests) is exactly what IdentityModel() writes.
+        Assert.Equal(IdentityModel(), File.ReadAllBytes(Path.Combine(TestData.RepoRoot, "tests", "fixtures", "identity.onnx")));
+    }
+
+    [Fact]
+    public void ExplicitCudaWithoutCudaIsAnErrorNamingTheMissingLibraries()
+    {
+        if (Environment.GetEnvironmentVariable("RVM_EXPECT_CUDA") == "1") return;
+        var path = Path.Combine(Path.GetTempPath(), $"identity-{Guid.NewGuid():N}.onnx");
+        File.WriteAllBytes(path, IdentityModel());
+        try
+        {
+            var resolved = new ResolvedModel(path, "test", "", RvmVariant.MobileNetV3, RvmPrecision.Fp32);
+            var e = Assert.Throws<DeviceUnavailableException>(() => RvmModel.Load(resolved, new SessionSettings { Device = ExecutionDevice.Cuda }));
+            Assert.Contains("CUDA 13", e.Message);
+            string? reason = null;
+            var session = SessionFactory.Create(IdentityModel(), new SessionSettings(), m => reason = m, out var device);
+            session.Dispose();
+            Assert.Equal("CPU", device);
+        }
+        finally { File.Delete(path); }
+    }
+}

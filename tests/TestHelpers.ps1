@@ -1,0 +1,62 @@
+# Shared by the Pester tests: imports the built module and compares pictures quickly (compiled C#).
+$script:RepoRoot = Split-Path $PSScriptRoot
+$script:ModulePath = if ($env:RVM_MODULE_PATH) { $env:RVM_MODULE_PATH } else { Join-Path $RepoRoot 'out/Rvm/Rvm.psd1' }
+$script:GoldenRoot = Join-Path $PSScriptRoot 'golden'
+Import-Module $ModulePath -Force
+
+if (-not ('RvmTests.Pixels' -as [type])) {
+    Add-Type -TypeDefinition @'
+using System;
+namespace RvmTests {
+    public static class Pixels {
+        /// Mean and max absolute difference; foreground compared only where the reference alpha is above 0.
+        public static double[] Compare(float[] expected, float[] actual, float[] mask, int channels) {
+            if (expected.Length != actual.Length) throw new ArgumentException("length " + expected.Length + " vs " + actual.Length);
+            double sum = 0, max = 0; long n = 0;
+            for (int i = 0; i < expected.Length; i++) {
+                if (mask != null && mask[i / channels] <= 0) continue;
+                double d = Math.Abs(expected[i] - actual[i]);
+                sum += d; if (d > max) max = d; n++;
+            }
+            return new double[] { n == 0 ? 0 : sum / n, max, n };
+        }
+        public static float[] FromUInt16(byte[] bytes) {
+            var r = new float[bytes.Length / 2];
+            for (int i = 0; i < r.Length; i++) r[i] = BitConverter.ToUInt16(bytes, 2 * i) / 65535f;
+            return r;
+        }
+        public static float[] FromBytes(byte[] bytes) {
+            var r = new float[bytes.Length];
+            for (int i = 0; i < r.Length; i++) r[i] = bytes[i] / 255f;
+            return r;
+        }
+    }
+}
+'@
+}
+
+# Decodes a picture with ffmpeg to raw bytes in the given pixel format (gray, rgb24, rgba, gray16le, rgb48le).
+function Read-RawPixels([string] $Path, [string] $PixelFormat) {
+    $tmp = [IO.Path]::GetTempFileName()
+    try {
+        & ffmpeg -v error -y -i $Path -f rawvideo -pix_fmt $PixelFormat $tmp
+        if ($LASTEXITCODE -ne 0) { throw "ffmpeg could not decode $Path" }
+        , [IO.File]::ReadAllBytes($tmp)   # one array, not a stream of bytes
+    }
+    finally { Remove-Item $tmp -Force }
+}
+
+function Read-Golden16([string] $Path, [string] $PixelFormat) {
+    [RvmTests.Pixels]::FromUInt16((Read-RawPixels $Path $PixelFormat))
+}
+
+function Get-Probe([string] $Path) {
+    & ffprobe -v error -show_streams -show_format -of json $Path | ConvertFrom-Json
+}
+
+# Runs a fresh pwsh of this version with a command line; the dotnet tool runs as 'dotnet pwsh.dll'.
+function Invoke-ChildPwsh([string] $Command) {
+    $exe = (Get-Process -Id $PID).Path
+    if ([IO.Path]::GetFileNameWithoutExtension($exe) -eq 'dotnet') { & $exe (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -Command $Command }
+    else { & $exe -NoProfile -NonInteractive -Command $Command }
+}
