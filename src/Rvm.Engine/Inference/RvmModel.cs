@@ -44,6 +44,9 @@ public sealed class RvmModel : IDisposable
     public int ThreadCount { get; }
     public bool IsDisposed => _disposed != 0;
 
+    /// <summary>The ONNX Runtime session, for engine code that drives it directly (benchmarks, pipelines).</summary>
+    internal InferenceSession Session => _session;
+
     public static RvmModel Load(ResolvedModel resolved, SessionSettings settings, Action<string>? verbose = null)
     {
         verbose ??= _ => { };
