@@ -130,8 +130,6 @@ function Invoke-Build {
     $bin = Join-Path $Root "src/Rvm.PowerShell/bin/$Configuration/netstandard2.0"
     foreach ($file in $ManagedFiles) { Copy-Item (Join-Path $bin $file) $ModuleDir -Force }
     Copy-Item (Join-Path $Root 'src/Rvm.PowerShell/Rvm.format.ps1xml') $ModuleDir -Force
-    $helpSource = Join-Path $Root 'src/Rvm.PowerShell/en-US'
-    if (Test-Path $helpSource) { Copy-Item $helpSource $ModuleDir -Recurse -Force }
 
     # The built manifest is the root one with paths relative to the module folder.
     $text = Get-Content -Raw (Join-Path $Root 'Rvm.psd1')
@@ -151,6 +149,15 @@ function Invoke-Build {
             Copy-Item $source $target -Force
         }
     }
+
+    # Help: MAML generated from the readable sources and the built cmdlets (in a fresh pwsh: the DLL is loaded there).
+    $help = Join-Path $Root 'src/Rvm.PowerShell/help'
+    $culture = Join-Path $ModuleDir 'en-US'
+    New-Item -ItemType Directory -Force $culture | Out-Null
+    Copy-Item (Join-Path $help 'about_Rvm.help.txt') $culture -Force
+    Invoke-Pwsh @('-NoProfile', '-NonInteractive', '-File', (Join-Path $help 'ConvertTo-Maml.ps1'),
+        '-ModulePath', (Join-Path $ModuleDir 'Rvm.psd1'), '-OutputPath', (Join-Path $culture 'Rvm.PowerShell.dll-Help.xml'))
+    if ($LASTEXITCODE -ne 0) { throw "Writing the help failed (exit code $LASTEXITCODE)." }
     Write-Host "Module laid out in $ModuleDir ($rid)"
 }
 

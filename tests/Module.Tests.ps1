@@ -32,3 +32,23 @@ Describe 'The Rvm module' {
         }
     }
 }
+
+Describe 'Help' {
+    It '<Name> has a synopsis, a description, at least two examples and help for every parameter' -ForEach @(
+        @{ Name = 'Import-RvmModel' }, @{ Name = 'Invoke-RvmFrame' }, @{ Name = 'Save-RvmFrame' }
+    ) {
+        $help = Get-Help $Name -Full
+        $help.Synopsis | Should -Not -Match "^\s*$Name"   # auto-generated help repeats the syntax
+        $help.Description.Text | Should -Not -BeNullOrEmpty
+        @($help.Examples.Example).Count | Should -BeGreaterOrEqual 2
+        $common = [System.Management.Automation.PSCmdlet]::CommonParameters + [System.Management.Automation.PSCmdlet]::OptionalCommonParameters
+        foreach ($p in (Get-Command $Name).Parameters.Keys | Where-Object { $common -notcontains $_ }) {
+            $entry = $help.Parameters.Parameter | Where-Object Name -eq $p
+            $entry.Description.Text | Should -Not -BeNullOrEmpty -Because "-$p needs help"
+        }
+    }
+
+    It 'has about_Rvm' {
+        (Get-Help about_Rvm | Out-String) | Should -Match 'RECURRENT STATE'
+    }
+}

@@ -1,0 +1,23 @@
+@{
+    Synopsis    = 'Writes RVM frame results as PNG files: matte, foreground and composition.'
+    Description = @(
+        'Save-RvmFrame writes each RvmFrameResult it receives as PNG files and emits the files it wrote: the alpha matte as a grey PNG (-AlphaPath), the foreground colours as an RGB PNG (-ForegroundPath), and a composition (-CompositionPath): the foreground over a colour, fgr*alpha + background*(1-alpha), or with -Background Transparent an RGBA PNG with straight (unpremultiplied) alpha.'
+        'Files are written under a temporary name and renamed when complete, so a failure never leaves half a picture. Existing files are kept unless -Force is given.'
+        'The path parameters bind by property name, so a script block can name each frame''s file, for example -AlphaPath { ''matte/{0:D4}.png'' -f $_.Index }. Otherwise a path is taken literally.'
+    )
+    Parameters  = @{
+        InputObject     = 'The frame results to save, from Invoke-RvmFrame.'
+        AlphaPath       = 'Where to write the alpha matte (8-bit grey PNG).'
+        ForegroundPath  = 'Where to write the foreground colours (8-bit RGB PNG).'
+        CompositionPath = 'Where to write the composition over -Background.'
+        Background      = 'The composition''s background: a colour name (RvmGreen, Black, White, Gray, Red, Green, Blue, ChromaGreen, ChromaBlue, Magenta, Yellow, Cyan), ''#rrggbb'', ''r,g,b'', or Transparent for an RGBA PNG. The default is RVM''s green, 120,255,155.'
+        Force           = 'Overwrites existing files.'
+    }
+    Inputs      = @{ 'Rvm.Inference.RvmFrameResult' = 'Frame results, by value.' }
+    Outputs     = @{ 'System.IO.FileInfo' = 'The files written.' }
+    Examples    = @(
+        @{ Code = 'Invoke-RvmFrame portrait.jpg | Save-RvmFrame -CompositionPath cutout.png -Background Transparent'; Remarks = 'Cuts the person out of a photo into a transparent PNG.' }
+        @{ Code = 'Get-ChildItem frames/*.png | Invoke-RvmFrame | Save-RvmFrame -AlphaPath { "matte/{0:D4}.png" -f $_.Index } -CompositionPath { "comp/{0:D4}.png" -f $_.Index } -Background White'; Remarks = 'Writes a numbered matte and a composition over white for every frame of a sequence.' }
+        @{ Code = '$result | Save-RvmFrame -AlphaPath alpha.png -ForegroundPath fgr.png -Force -WhatIf'; Remarks = 'Shows what would be written, without writing.' }
+    )
+}
