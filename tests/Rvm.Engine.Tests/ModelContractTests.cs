@@ -19,21 +19,23 @@ public sealed class ModelContractTests
         return new OnnxModel(graph).ToBytes();
     }
 
-    [Fact]
-    public void RejectsAnOnnxModelThatIsNotRvmNamingWhatIsMissing()
+    /// <summary>Runs a check against the identity model written to a temporary file.</summary>
+    private static void WithIdentityModel(Action<ResolvedModel> check)
     {
         var path = Path.Combine(Path.GetTempPath(), $"identity-{Guid.NewGuid():N}.onnx");
         File.WriteAllBytes(path, IdentityModel());
-        try
-        {
-            var resolved = new ResolvedModel(path, "test", "", RvmVariant.MobileNetV3, RvmPrecision.Fp32);
-            var e = Assert.Throws<InvalidOperationException>(() => RvmModel.Load(resolved, new SessionSettings { Device = ExecutionDevice.Cpu }));
-            Assert.Contains("not an RVM model", e.Message);
-            Assert.Contains("missing inputs src, r1i, r2i, r3i, r4i, downsample_ratio", e.Message);
-            Assert.Contains("missing outputs fgr, pha, r1o, r2o, r3o, r4o", e.Message);
-        }
+        try { check(new ResolvedModel(path, "test", "", RvmVariant.MobileNetV3, RvmPrecision.Fp32)); }
         finally { File.Delete(path); }
     }
+
+    [Fact]
+    public void RejectsAnOnnxModelThatIsNotRvmNamingWhatIsMissing() => WithIdentityModel(resolved =>
+    {
+        var e = Assert.Throws<InvalidOperationException>(() => RvmModel.Load(resolved, new SessionSettings { Device = ExecutionDevice.Cpu }));
+        Assert.Contains("not an RVM model", e.Message);
+        Assert.Contains("missing inputs src, r1i, r2i, r3i, r4i, downsample_ratio", e.Message);
+        Assert.Contains("missing outputs fgr, pha, r1o, r2o, r3o, r4o", e.Message);
+    });
 
     [Fact]
     public void TheCommittedFixtureIsTheIdentityModel()
@@ -46,18 +48,17 @@ public sealed class ModelContractTests
     public void ExplicitCudaWithoutCudaIsAnErrorNamingTheMissingLibraries()
     {
         if (Environment.GetEnvironmentVariable("RVM_EXPECT_CUDA") == "1") return;
-        var path = Path.Combine(Path.GetTempPath(), $"identity-{Guid.NewGuid():N}.onnx");
-        File.WriteAllBytes(path, IdentityModel());
-        try
+        WithIdentityModel(resolved =>
         {
-            var resolved = new ResolvedModel(path, "test", "", RvmVariant.MobileNetV3, RvmPrecision.Fp32);
             var e = Assert.Throws<DeviceUnavailableException>(() => RvmModel.Load(resolved, new SessionSettings { Device = ExecutionDevice.Cuda }));
             Assert.Contains("CUDA 13", e.Message);
-            string? reason = null;
-            var session = SessionFactory.Create(IdentityModel(), new SessionSettings(), m => reason = m, out var device);
+            var trt = Assert.Throws<DeviceUnavailableException>(() => RvmModel.Load(resolved, new SessionSettings { Device = ExecutionDevice.TensorRT }));
+            Assert.Contains("Neither TensorRT nor CUDA", trt.Message);
+            string reason = "";
+            var session = SessionFactory.Create(IdentityModel(), new SessionSettings(), m => reason += m + "\n", out var device);
             session.Dispose();
             Assert.Equal("CPU", device);
-        }
-        finally { File.Delete(path); }
+            Assert.Contains("using the CPU", reason);
+        });
     }
 }

@@ -80,22 +80,8 @@ internal static class TfjsWeightDecoder
 
         switch (dtype)
         {
-            case "float32":
-            {
-                Need(data, offset, count * 4, name);
-                var values = new float[count];
-                Buffer.BlockCopy(data, offset, values, 0, count * 4);
-                offset += count * 4;
-                return new TfjsTensor(name, dtype, shape, values);
-            }
-            case "int32":
-            {
-                Need(data, offset, count * 4, name);
-                var values = new int[count];
-                Buffer.BlockCopy(data, offset, values, 0, count * 4);
-                offset += count * 4;
-                return new TfjsTensor(name, dtype, shape, values);
-            }
+            case "float32": return new TfjsTensor(name, dtype, shape, Raw<float>(data, ref offset, count, name));
+            case "int32": return new TfjsTensor(name, dtype, shape, Raw<int>(data, ref offset, count, name));
             case "bool":
             {
                 Need(data, offset, count, name);
@@ -107,6 +93,16 @@ internal static class TfjsWeightDecoder
             default:
                 throw new NotSupportedException($"Weight '{name}' has dtype '{dtype}', which the converter does not support.");
         }
+    }
+
+    /// <summary>Little-endian 4-byte values copied as they are.</summary>
+    private static T[] Raw<T>(byte[] data, ref int offset, int count, string name) where T : struct
+    {
+        Need(data, offset, count * 4, name);
+        var values = new T[count];
+        Buffer.BlockCopy(data, offset, values, 0, count * 4);
+        offset += count * 4;
+        return values;
     }
 
     private static void Need(byte[] data, int offset, int size, string name)

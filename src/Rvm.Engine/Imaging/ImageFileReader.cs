@@ -1,14 +1,15 @@
 using System;
 using System.IO;
 using FFMpegCore;
-using FFMpegCore.Pipes;
+using Rvm.IO;
 using Rvm.Media;
 
 namespace Rvm.Imaging;
 
 /// <summary>
-/// Reads a picture in any format ffmpeg decodes, as RGB24. ffmpeg writes it as PPM to a pipe, so one call
-/// gives both the size and the pixels.
+/// Reads a picture in any format ffmpeg decodes, as RGB24. ffmpeg writes it as one PPM file, so one call gives
+/// both the size and the pixels. A temporary file, not FFMpegCore's pipe: with a small picture ffmpeg can exit
+/// before the pipe is connected, and the picture is lost (seen here on the first call of a process).
 /// </summary>
 public static class ImageFileReader
 {
@@ -17,21 +18,26 @@ public static class ImageFileReader
         var full = Path.GetFullPath(path);
         if (!File.Exists(full)) throw new FileNotFoundException($"The image '{full}' does not exist.", full);
         if (new FileInfo(full).Length == 0) throw new InvalidDataException($"The image '{full}' is empty.");
-        using var ppm = new MemoryStream();
+        var options = FfmpegLocator.Options();
+        var ppm = Path.Combine(options.TemporaryFilesFolder, $"rvm-{Guid.NewGuid():N}.ppm");
         try
         {
             FFMpegArguments
                 .FromFileInput(FfmpegPath.ForArgument(full), verifyExists: false)
-                .OutputToPipe(new StreamPipeSink(ppm), o => o
+                .OutputToFile(ppm, overwrite: true, o => o
                     .WithCustomArgument("-frames:v 1 -pix_fmt rgb24 -c:v ppm")
-                    .ForceFormat("image2pipe"))
-                .ProcessSynchronously(true, FfmpegLocator.Options());
+                    .ForceFormat("image2"))
+                .ProcessSynchronously(true, options);
+            return ParsePpm(File.Exists(ppm) ? File.ReadAllBytes(ppm) : Array.Empty<byte>(), full, index);
         }
         catch (FFMpegCore.Exceptions.FFMpegException e)
         {
             throw new InvalidDataException($"ffmpeg could not read '{full}' as an image: {LastLine(e)}", e);
         }
-        return ParsePpm(ppm.ToArray(), full, index);
+        finally
+        {
+            AtomicFile.TryDelete(ppm);
+        }
     }
 
     private static string LastLine(FFMpegCore.Exceptions.FFMpegException e)
