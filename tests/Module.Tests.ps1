@@ -52,3 +52,22 @@ Describe 'Help' {
         (Get-Help about_Rvm | Out-String) | Should -Match 'RECURRENT STATE'
     }
 }
+
+Describe 'The demo (README''s first command)' {
+    It 'turns the bundled sample into a matte, a foreground and two compositions' {
+        $out = Join-Path ([IO.Path]::GetTempPath()) "rvm-demo-$([guid]::NewGuid().ToString('N'))"
+        try {
+            $log = Invoke-ChildPwsh "& '$(Join-Path $RepoRoot 'samples/Demo.ps1')' -ModulePath '$ModulePath' -OutputFolder '$out'" 2>&1 | Out-String
+            $LASTEXITCODE | Should -Be 0 -Because $log
+            foreach ($name in 'astronaut-composition.png', 'astronaut-alpha.png', 'astronaut-foreground.png', 'astronaut-transparent.png') {
+                Join-Path $out $name | Should -Exist
+                $log | Should -Match ([regex]::Escape($name))
+            }
+            (Get-Probe (Join-Path $out 'astronaut-transparent.png')).streams[0].pix_fmt | Should -Be 'rgba'
+            # A person was found: a good part of the matte is opaque.
+            $alpha = Read-RawPixels (Join-Path $out 'astronaut-alpha.png') 'gray'
+            ($alpha | Where-Object { $_ -gt 128 }).Count / $alpha.Length | Should -BeGreaterThan 0.2
+        }
+        finally { Remove-Item $out -Recurse -Force -ErrorAction SilentlyContinue }
+    }
+}
