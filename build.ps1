@@ -223,7 +223,9 @@ function Invoke-Bench {
 
 function Invoke-Clean {
     Write-Step 'Clean'
-    foreach ($path in @($OutDir, $Artifacts) + (Get-ChildItem $Root -Directory -Recurse -Include bin, obj -ErrorAction SilentlyContinue | ForEach-Object FullName)) {
+    $projects = Get-ChildItem (Join-Path $Root 'src'), (Join-Path $Root 'tests') -Filter *.csproj -Recurse | ForEach-Object DirectoryName
+    $outputs = foreach ($p in $projects) { Join-Path $p 'bin'; Join-Path $p 'obj' }
+    foreach ($path in @($OutDir, $Artifacts) + $outputs) {
         if (Test-Path $path) { Remove-Item $path -Recurse -Force }
     }
 }
