@@ -15,7 +15,8 @@
 #>
 [CmdletBinding()]
 param(
-    [Parameter(Position = 0)]
+    # One or more tasks: ./build.ps1 Clean Test
+    [Parameter(Position = 0, ValueFromRemainingArguments)]
     [ValidateSet('Bootstrap', 'Build', 'Test', 'Demo', 'Bench', 'Clean')]
     [string[]] $Task = @('Build'),
 
