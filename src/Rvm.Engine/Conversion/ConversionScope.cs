@@ -29,14 +29,4 @@ internal sealed class ConversionScope
             if (s.Branch.HasValue && s.Branch.Value.Equals(key)) return s;
         return null;
     }
-
-    public ConversionScope Root
-    {
-        get
-        {
-            var s = this;
-            while (s.Parent != null) s = s.Parent;
-            return s;
-        }
-    }
 }

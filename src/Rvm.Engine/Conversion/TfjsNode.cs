@@ -53,9 +53,6 @@ internal sealed class TfjsNode
     public bool GetBool(string name, bool fallback = false) =>
         HasAttr(name) && Attr(name).TryGetProperty("b", out var b) ? b.GetBoolean() : fallback;
 
-    public float GetFloat(string name, float fallback = 0) =>
-        HasAttr(name) && Attr(name).TryGetProperty("f", out var f) ? (float)f.GetDouble() : fallback;
-
     public string GetString(string name, string fallback = "") =>
         HasAttr(name) && Attr(name).TryGetProperty("s", out var s) ? Encoding.UTF8.GetString(Convert.FromBase64String(s.GetString()!)) : fallback;
 

@@ -18,8 +18,6 @@ public static class FfmpegLocator
 
     private static readonly Lazy<string?> Folder = new Lazy<string?>(Locate);
 
-    public static bool IsAvailable => Folder.Value != null;
-
     public static FFOptions Options()
     {
         var folder = Folder.Value ?? throw new FfmpegNotFoundException($"ffmpeg and ffprobe were not found. {InstallAdvice}");

@@ -4,7 +4,6 @@ namespace Rvm.Onnx;
 internal enum OnnxDataType
 {
     Float = 1,
-    UInt8 = 2,
     Int32 = 6,
     Int64 = 7,
     Bool = 9,

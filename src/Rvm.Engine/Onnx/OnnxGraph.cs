@@ -66,7 +66,6 @@ internal sealed class OnnxAttribute
     public int Type { get; }
     public object Value { get; }
 
-    public static OnnxAttribute Float(string name, float v) => new OnnxAttribute(name, 1, v);
     public static OnnxAttribute Int(string name, long v) => new OnnxAttribute(name, 2, v);
     public static OnnxAttribute String(string name, string v) => new OnnxAttribute(name, 3, v);
     public static OnnxAttribute Graph(string name, OnnxGraph v) => new OnnxAttribute(name, 5, v);
@@ -77,7 +76,6 @@ internal sealed class OnnxAttribute
         w.WriteString(1, Name);
         switch (Value)
         {
-            case float f: w.WriteFloat(2, f); break;
             case long i: w.WriteVarint(3, i); break;
             case string s: w.WriteString(4, s); break;
             case OnnxGraph g: w.WriteMessage(6, g.WriteTo); break;

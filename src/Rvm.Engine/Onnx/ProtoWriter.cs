@@ -20,14 +20,6 @@ internal sealed class ProtoWriter
         WriteRawVarint(unchecked((ulong)value));
     }
 
-    public void WriteFloat(int field, float value)
-    {
-        WriteTag(field, 5);
-        var bytes = BitConverter.GetBytes(value);
-        if (!BitConverter.IsLittleEndian) Array.Reverse(bytes);
-        _buffer.Write(bytes, 0, 4);
-    }
-
     public void WriteString(int field, string? value)
     {
         if (value is null) return;
@@ -55,15 +47,6 @@ internal sealed class ProtoWriter
         var nested = new ProtoWriter();
         foreach (var v in values) nested.WriteRawVarint(unchecked((ulong)v));
         WriteBytes(field, nested.ToArray());
-    }
-
-    /// <summary>Repeated float as one packed field.</summary>
-    public void WritePackedFloats(int field, float[] values)
-    {
-        if (values.Length == 0) return;
-        var bytes = new byte[values.Length * 4];
-        Buffer.BlockCopy(values, 0, bytes, 0, bytes.Length);
-        WriteBytes(field, bytes);
     }
 
     private void WriteTag(int field, int wireType) => WriteRawVarint((ulong)((field << 3) | wireType));
