@@ -13,7 +13,8 @@ namespace Rvm.Imaging;
 /// </summary>
 public static class ImageFileReader
 {
-    public static RgbFrame Read(string path, long index = 0)
+    /// <summary>Reads the first picture of a file; with a width and height, scales it to that size.</summary>
+    public static RgbFrame Read(string path, long index = 0, int width = 0, int height = 0)
     {
         var full = Path.GetFullPath(path);
         if (!File.Exists(full)) throw new FileNotFoundException($"The image '{full}' does not exist.", full);
@@ -25,7 +26,7 @@ public static class ImageFileReader
             FFMpegArguments
                 .FromFileInput(FfmpegPath.ForArgument(full), verifyExists: false)
                 .OutputToFile(ppm, overwrite: true, o => o
-                    .WithCustomArgument("-frames:v 1 -pix_fmt rgb24 -c:v ppm")
+                    .WithCustomArgument((width > 0 && height > 0 ? $"-vf scale={width}:{height} " : "") + "-frames:v 1 -pix_fmt rgb24 -c:v ppm")
                     .ForceFormat("image2"))
                 .ProcessSynchronously(true, options);
             return ParsePpm(File.Exists(ppm) ? File.ReadAllBytes(ppm) : Array.Empty<byte>(), full, index);

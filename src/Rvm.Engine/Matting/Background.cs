@@ -1,0 +1,52 @@
+using System;
+using System.IO;
+using System.Linq;
+using Rvm.Imaging;
+
+namespace Rvm.Matting;
+
+public enum BackgroundKind
+{
+    Colour,
+    Image,
+    Video,
+    Transparent,
+}
+
+/// <summary>What a composition goes over: a colour, a picture (scaled to cover), a video (looped or cut), or nothing.</summary>
+public sealed class Background
+{
+    private static readonly string[] ImageExtensions = { ".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".webp" };
+
+    private Background(BackgroundKind kind, RgbColor colour, string? path)
+    {
+        Kind = kind;
+        Colour = colour;
+        Path = path;
+    }
+
+    public BackgroundKind Kind { get; }
+    public RgbColor Colour { get; }
+    public string? Path { get; }
+
+    public static Background Transparent { get; } = new Background(BackgroundKind.Transparent, default, null);
+    public static Background Default { get; } = new Background(BackgroundKind.Colour, RgbColor.RvmGreen, null);
+
+    public static Background OfColour(RgbColor colour) => new Background(BackgroundKind.Colour, colour, null);
+
+    /// <summary>A picture or a video file, told apart by extension.</summary>
+    public static Background OfFile(string path)
+    {
+        var full = System.IO.Path.GetFullPath(path);
+        if (!File.Exists(full)) throw new FileNotFoundException($"The background '{full}' does not exist.", full);
+        var ext = System.IO.Path.GetExtension(full).ToLowerInvariant();
+        return new Background(ImageExtensions.Contains(ext) ? BackgroundKind.Image : BackgroundKind.Video, default, full);
+    }
+
+    public override string ToString() => Kind switch
+    {
+        BackgroundKind.Colour => Colour.ToString(),
+        BackgroundKind.Transparent => "Transparent",
+        _ => Path!,
+    };
+}

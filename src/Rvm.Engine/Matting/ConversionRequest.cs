@@ -1,0 +1,28 @@
+using Rvm.Media;
+
+namespace Rvm.Matting;
+
+/// <summary>One input and the outputs to make of it. Paths are final, absolute file-system paths.</summary>
+public sealed class ConversionRequest
+{
+    /// <summary>A video file, or a folder of pictures.</summary>
+    public string Input { get; set; } = "";
+    /// <summary>A video file (format by extension), or with <see cref="PngSequence"/> a folder; null when not made.</summary>
+    public string? CompositionPath { get; set; }
+    public string? AlphaPath { get; set; }
+    public string? ForegroundPath { get; set; }
+    /// <summary>Outputs are folders of PNGs instead of videos.</summary>
+    public bool PngSequence { get; set; }
+    public Background Background { get; set; } = Background.Default;
+    /// <summary>Null: RVM's rule min(512 / max(h, w), 1).</summary>
+    public float? DownsampleRatio { get; set; }
+    /// <summary>Scale the input to this size first (0 = as it is).</summary>
+    public int ResizeWidth { get; set; }
+    public int ResizeHeight { get; set; }
+    /// <summary>Frame rate given to a folder of pictures.</summary>
+    public Rational ImageSequenceFrameRate { get; set; } = new Rational(30, 1);
+    /// <summary>Video bitrate in Mbps; null uses each codec's quality setting.</summary>
+    public double? VideoBitrateMbps { get; set; }
+    /// <summary>Codec quality (CRF for H.264 and VP9); null: a good default.</summary>
+    public int? Quality { get; set; }
+}

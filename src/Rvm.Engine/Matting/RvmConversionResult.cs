@@ -1,0 +1,24 @@
+using System;
+
+namespace Rvm.Matting;
+
+/// <summary>What one conversion made: its outputs (null when not made) and how it went.</summary>
+public sealed class RvmConversionResult
+{
+    public string Input { get; internal set; } = "";
+    public string? CompositionPath { get; internal set; }
+    public string? AlphaPath { get; internal set; }
+    public string? ForegroundPath { get; internal set; }
+    public long FrameCount { get; internal set; }
+    public int Width { get; internal set; }
+    public int Height { get; internal set; }
+    /// <summary>The input's frame rate, e.g. "30000/1001" (a variable-rate input keeps its own timestamps).</summary>
+    public string FrameRate { get; internal set; } = "";
+    public TimeSpan Duration { get; internal set; }
+    public TimeSpan Elapsed { get; internal set; }
+    public double FramesPerSecond { get; internal set; }
+    public string Device { get; internal set; } = "";
+    public float DownsampleRatio { get; internal set; }
+
+    public override string ToString() => $"{Input}: {FrameCount} frames at {FramesPerSecond:0.0} fps";
+}

@@ -1,0 +1,334 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using Rvm.Imaging;
+using Rvm.Inference;
+using Rvm.Media;
+
+namespace Rvm.Matting;
+
+/// <summary>
+/// The main job: a video (or a folder of pictures) in, composition, alpha and foreground out. Decoding,
+/// inference (one recurrent chain) and composing/encoding run as three stages on their own threads with
+/// bounded queues between them, so ffmpeg and the network work at the same time and memory stays flat
+/// however long the video. Outputs appear only when every one of them is complete.
+/// </summary>
+public sealed class VideoConverter
+{
+    // Frames in flight between stages: enough to keep every stage busy, few enough to keep 4K in flat memory.
+    private const int QueueDepth = 2;
+
+    private readonly RvmModel _model;
+
+    public VideoConverter(RvmModel model) => _model = model;
+
+    /// <summary>Checks a request before any work: formats by extension, transparency support, distinct paths.</summary>
+    public static void Validate(ConversionRequest request)
+    {
+        var outputs = Outputs(request).ToList();
+        if (outputs.Count == 0) throw new ArgumentException("No output was asked for: give a composition, alpha or foreground path.");
+        foreach (var (path, kind) in outputs)
+        {
+            var format = request.PngSequence ? OutputFormat.Png : OutputFormat.FromExtension(path);
+            if (kind == OutputKind.Composition && request.Background.Kind == BackgroundKind.Transparent && !format.SupportsAlpha)
+                throw new ArgumentException(
+                    $"'{path}': a transparent composition needs a format with alpha (.mov ProRes 4444, .webm VP9, .mkv FFV1 or a PNG sequence); {format.Name} has none.");
+            if (string.Equals(Path.GetFullPath(path), Path.GetFullPath(request.Input), StringComparison.OrdinalIgnoreCase))
+                throw new ArgumentException($"'{path}' is the input itself.");
+        }
+        var duplicate = outputs.GroupBy(o => Path.GetFullPath(o.Path), StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate != null) throw new ArgumentException($"Two outputs would be written to '{duplicate.Key}'.");
+        if (!File.Exists(request.Input) && !Directory.Exists(request.Input))
+            throw new FileNotFoundException($"The input '{request.Input}' does not exist.", request.Input);
+    }
+
+    public RvmConversionResult Convert(ConversionRequest request, Action<ConversionProgress>? progress = null, CancellationToken cancel = default)
+    {
+        Validate(request);
+        var clock = Stopwatch.StartNew();
+        bool folder = Directory.Exists(request.Input);
+        var files = folder ? ImageSequenceReader.FilesOf(request.Input) : null;
+        var info = folder ? null : MediaProbe.Probe(request.Input);
+
+        int width, height;
+        if (request.ResizeWidth > 0 && request.ResizeHeight > 0) (width, height) = (request.ResizeWidth, request.ResizeHeight);
+        else if (info != null) (width, height) = (info.Width, info.Height);
+        else
+        {
+            var first = ImageFileReader.Read(files![0]);
+            (width, height) = (first.Width, first.Height);
+        }
+        float ratio = request.DownsampleRatio ?? DownsampleRatio.Auto(width, height);
+        DownsampleRatio.Validate(ratio);
+        long? total = folder ? files!.Count : info!.FrameCountEstimate;
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        using IFrameSource source = folder
+            ? new ImageSequenceReader(files!, width, height, request.ImageSequenceFrameRate)
+            : new VideoFrameReader(request.Input, width, height, cancel: stop.Token);
+        var job = new Job(this, request, source, info, width, height, ratio, total, progress, stop, clock);
+        var frames = job.Run();
+
+        var result = new RvmConversionResult
+        {
+            Input = request.Input,
+            CompositionPath = request.CompositionPath,
+            AlphaPath = request.AlphaPath,
+            ForegroundPath = request.ForegroundPath,
+            FrameCount = frames,
+            Width = width,
+            Height = height,
+            FrameRate = folder ? request.ImageSequenceFrameRate.ToString() : (info!.FrameRate.IsValid ? info.FrameRate : info.AverageFrameRate).ToString(),
+            Duration = info?.Duration ?? TimeSpan.FromSeconds(frames / request.ImageSequenceFrameRate.Value),
+            Elapsed = clock.Elapsed,
+            Device = _model.Device,
+            DownsampleRatio = ratio,
+        };
+        result.FramesPerSecond = result.Elapsed.TotalSeconds > 0 ? frames / result.Elapsed.TotalSeconds : 0;
+        return result;
+    }
+
+    private enum OutputKind
+    {
+        Composition,
+        Alpha,
+        Foreground,
+    }
+
+    private static IEnumerable<(string Path, OutputKind Kind)> Outputs(ConversionRequest r)
+    {
+        if (r.CompositionPath != null) yield return (r.CompositionPath, OutputKind.Composition);
+        if (r.AlphaPath != null) yield return (r.AlphaPath, OutputKind.Alpha);
+        if (r.ForegroundPath != null) yield return (r.ForegroundPath, OutputKind.Foreground);
+    }
+
+    /// <summary>One conversion's stages and the state they share.</summary>
+    private sealed class Job
+    {
+        private readonly VideoConverter _owner;
+        private readonly ConversionRequest _request;
+        private readonly IFrameSource _source;
+        private readonly MediaInfo? _info;
+        private readonly int _width, _height;
+        private readonly float _ratio;
+        private readonly long? _total;
+        private readonly Action<ConversionProgress>? _progress;
+        private readonly CancellationTokenSource _stop;
+        private readonly Stopwatch _clock;
+        private readonly BlockingCollection<byte[]> _freeFrames = new BlockingCollection<byte[]>();
+        private readonly BlockingCollection<(byte[] Pixels, long Pts)> _decoded = new BlockingCollection<(byte[], long)>(QueueDepth);
+        private readonly BlockingCollection<(RvmFrameResult Result, long Pts)> _matted = new BlockingCollection<(RvmFrameResult, long)>(QueueDepth);
+        private Exception? _failure;
+        // NUT timestamps cannot be negative; an input that starts below zero is shifted, and only the NUT sees it.
+        private long _ptsShift;
+
+        public Job(VideoConverter owner, ConversionRequest request, IFrameSource source, MediaInfo? info, int width, int height, float ratio,
+            long? total, Action<ConversionProgress>? progress, CancellationTokenSource stop, Stopwatch clock)
+        {
+            _owner = owner;
+            _request = request;
+            _source = source;
+            _info = info;
+            _width = width;
+            _height = height;
+            _ratio = ratio;
+            _total = total;
+            _progress = progress;
+            _stop = stop;
+            _clock = clock;
+            // Every frame buffer that can be in flight at once, allocated once.
+            for (int i = 0; i < QueueDepth + 2; i++) _freeFrames.Add(new byte[width * height * 3]);
+        }
+
+        public long Run()
+        {
+            var decode = Start("Rvm decode", Decode);
+            var infer = Start("Rvm inference", Infer);
+            long frames = 0;
+            var writers = new List<(VideoFileWriter Writer, OutputKind Kind)>();
+            try
+            {
+                frames = Write(writers);
+                decode.Join();
+                infer.Join();
+                ThrowIfFailed();
+                // Every output is finished before any is moved into place: all or nothing.
+                foreach (var (writer, _) in writers) writer.Finish();
+                foreach (var (writer, _) in writers) writer.Commit();
+                return frames;
+            }
+            catch (Exception e)
+            {
+                Fail(e);
+                decode.Join();
+                infer.Join();
+                ThrowIfFailed();
+                throw;
+            }
+            finally
+            {
+                foreach (var (writer, _) in writers) writer.Dispose();
+            }
+        }
+
+        private Thread Start(string name, Action body)
+        {
+            var thread = new Thread(() =>
+            {
+                try { body(); }
+                catch (Exception e) { Fail(e); }
+            }) { IsBackground = true, Name = name };
+            thread.Start();
+            return thread;
+        }
+
+        private void Fail(Exception e)
+        {
+            // The first failure is the one to report; later ones are usually its consequences.
+            if (!(e is OperationCanceledException) || _stop.IsCancellationRequested)
+                Interlocked.CompareExchange(ref _failure, e, null);
+            _stop.Cancel();
+        }
+
+        private void ThrowIfFailed()
+        {
+            var failure = _failure;
+            if (failure is OperationCanceledException || (failure == null && _stop.IsCancellationRequested))
+                throw new OperationCanceledException($"The conversion of '{_request.Input}' was stopped.", failure);
+            if (failure != null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failure).Throw();
+        }
+
+        private void Decode()
+        {
+            try
+            {
+                var token = _stop.Token;
+                while (true)
+                {
+                    var buffer = _freeFrames.Take(token);
+                    if (!_source.TryRead(buffer, out var pts)) break;
+                    _decoded.Add((buffer, pts), token);
+                }
+            }
+            finally { _decoded.CompleteAdding(); }
+        }
+
+        private void Infer()
+        {
+            try
+            {
+                var token = _stop.Token;
+                var state = RecurrentState.Initial;
+                long index = 0;
+                foreach (var (pixels, pts) in _decoded.GetConsumingEnumerable(token))
+                {
+                    var result = _owner._model.Process(new RgbFrame(_width, _height, pixels, index++, _request.Input), _ratio, state, token);
+                    state = result.State;
+                    _freeFrames.Add(pixels);
+                    _matted.Add((result, pts), token);
+                }
+            }
+            finally { _matted.CompleteAdding(); }
+        }
+
+        private long Write(List<(VideoFileWriter Writer, OutputKind Kind)> writers)
+        {
+            var token = _stop.Token;
+            int plane = _width * _height;
+            bool transparent = _request.Background.Kind == BackgroundKind.Transparent;
+            var composition = new byte[plane * (transparent ? 4 : 3)];
+            var alpha = new byte[plane];
+            var foreground = new byte[plane * 3];
+            byte[]? backgroundPicture = null;
+            VideoFrameReader? backgroundVideo = null;
+            long frames = 0;
+            var lastReport = TimeSpan.Zero;
+            try
+            {
+                foreach (var (result, pts) in _matted.GetConsumingEnumerable(token))
+                {
+                    if (frames == 0)
+                    {
+                        OpenWriters(writers, pts, token);
+                        (backgroundPicture, backgroundVideo) = OpenBackground(token);
+                    }
+                    foreach (var (writer, kind) in writers)
+                    {
+                        switch (kind)
+                        {
+                            case OutputKind.Alpha:
+                                writer.Write(pts + _ptsShift, Compositor.AlphaBytes(result.Alpha, alpha));
+                                break;
+                            case OutputKind.Foreground:
+                                writer.Write(pts + _ptsShift, Compositor.ForegroundBytes(result.Foreground, foreground));
+                                break;
+                            default:
+                                writer.Write(pts + _ptsShift, Compose(result, composition, backgroundPicture, backgroundVideo));
+                                break;
+                        }
+                    }
+                    frames++;
+                    if (_progress != null && (_clock.Elapsed - lastReport).TotalMilliseconds >= 250)
+                    {
+                        lastReport = _clock.Elapsed;
+                        _progress(new ConversionProgress(_request.Input, frames, _total, _clock.Elapsed));
+                    }
+                }
+            }
+            finally { backgroundVideo?.Dispose(); }
+            if (frames == 0) ThrowIfFailed();
+            _progress?.Invoke(new ConversionProgress(_request.Input, frames, frames, _clock.Elapsed));
+            return frames;
+        }
+
+        private byte[] Compose(RvmFrameResult result, byte[] into, byte[]? picture, VideoFrameReader? video)
+        {
+            switch (_request.Background.Kind)
+            {
+                case BackgroundKind.Transparent:
+                    return Compositor.StraightRgba(result.Foreground, result.Alpha, into);
+                case BackgroundKind.Colour:
+                    return Compositor.OverColour(result.Foreground, result.Alpha, _request.Background.Colour, into);
+                case BackgroundKind.Image:
+                    return Compositor.OverPicture(result.Foreground, result.Alpha, picture!, into);
+                default:
+                    if (!video!.TryRead(picture!, out _)) throw new InvalidDataException($"The background video '{_request.Background.Path}' gave no frame.");
+                    return Compositor.OverPicture(result.Foreground, result.Alpha, picture!, into);
+            }
+        }
+
+        /// <summary>A background picture is read once, scaled to cover the frame; a background video loops behind it.</summary>
+        private (byte[]? Picture, VideoFrameReader? Video) OpenBackground(CancellationToken token)
+        {
+            var background = _request.Background;
+            if (background.Kind != BackgroundKind.Image && background.Kind != BackgroundKind.Video) return (null, null);
+            var picture = new byte[_width * _height * 3];
+            var reader = new VideoFrameReader(background.Path!, _width, _height, loop: background.Kind == BackgroundKind.Video, cover: true, cancel: token);
+            if (background.Kind == BackgroundKind.Video) return (picture, reader);
+            using (reader)
+                if (!reader.TryRead(picture, out _)) throw new InvalidDataException($"The background picture '{background.Path}' could not be read.");
+            return (picture, null);
+        }
+
+        private void OpenWriters(List<(VideoFileWriter, OutputKind)> writers, long firstPts, CancellationToken token)
+        {
+            var timeBase = _source.TimeBase;
+            if (!timeBase.IsValid) throw new InvalidDataException($"'{_request.Input}': ffmpeg reported no time base.");
+            _ptsShift = firstPts < 0 ? -firstPts : 0;
+            var offset = TimeSpan.FromTicks((long)Math.Round(firstPts * (double)timeBase.Numerator / timeBase.Denominator * TimeSpan.TicksPerSecond));
+            foreach (var (path, kind) in Outputs(_request))
+            {
+                var format = _request.PngSequence ? OutputFormat.Png : OutputFormat.FromExtension(path);
+                var pixels = kind == OutputKind.Alpha ? FramePixels.Gray
+                    : kind == OutputKind.Composition && _request.Background.Kind == BackgroundKind.Transparent ? FramePixels.Rgba
+                    : FramePixels.Rgb;
+                writers.Add((new VideoFileWriter(path, format, pixels, _width, _height, timeBase, offset < TimeSpan.Zero ? TimeSpan.Zero : offset,
+                    _info, _request.VideoBitrateMbps, _request.Quality, _total, token), kind));
+            }
+        }
+    }
+}

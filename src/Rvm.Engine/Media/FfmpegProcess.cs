@@ -1,0 +1,102 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using Rvm.Processes;
+
+namespace Rvm.Media;
+
+/// <summary>
+/// One ffmpeg or ffprobe process with its pipes. Arguments are passed as a list and quoted, so file names are
+/// never read as options. Stderr is read on its own thread: each line goes to an optional handler and the last
+/// lines are kept for error messages. Cancelling or disposing kills the process: no ffmpeg outlives its job.
+/// </summary>
+internal sealed class FfmpegProcess : IDisposable
+{
+    private readonly Process _process;
+    private readonly Thread _stderrThread;
+    private readonly Queue<string> _tail = new Queue<string>();
+    private readonly CancellationTokenRegistration _registration;
+    private int _killed;
+
+    public FfmpegProcess(string tool, IEnumerable<string> arguments, bool redirectInput, bool redirectOutput,
+        Action<string>? onStderrLine = null, CancellationToken cancel = default)
+    {
+        var folder = FfmpegLocator.Options().BinaryFolder;
+        var exe = Path.Combine(folder, tool + (Path.DirectorySeparatorChar == '\\' ? ".exe" : ""));
+        var info = new ProcessStartInfo(exe, CommandLine.Join(arguments))
+        {
+            UseShellExecute = false,
+            CreateNoWindow = true,
+            RedirectStandardInput = redirectInput,
+            RedirectStandardOutput = redirectOutput,
+            RedirectStandardError = true,
+        };
+        _process = Process.Start(info) ?? throw new IOException($"{tool} could not be started.");
+        _stderrThread = new Thread(() =>
+        {
+            string? line;
+            while ((line = _process.StandardError.ReadLine()) != null)
+            {
+                lock (_tail)
+                {
+                    _tail.Enqueue(line);
+                    if (_tail.Count > 20) _tail.Dequeue();
+                }
+                onStderrLine?.Invoke(line);
+            }
+        }) { IsBackground = true, Name = $"{tool} stderr" };
+        _stderrThread.Start();
+        _registration = cancel.Register(Kill);
+    }
+
+    public Stream Input => _process.StandardInput.BaseStream;
+    public Stream Output => _process.StandardOutput.BaseStream;
+    public bool WasKilled => _killed != 0;
+
+    /// <summary>Waits for the end of the process and of its stderr; returns the exit code.</summary>
+    public int WaitForExit()
+    {
+        _process.WaitForExit();
+        _stderrThread.Join();
+        return _process.ExitCode;
+    }
+
+    /// <summary>The last lines ffmpeg wrote to stderr, for an error message.</summary>
+    public string ErrorTail(int lines = 3)
+    {
+        lock (_tail)
+        {
+            var last = _tail.Where(l => !string.IsNullOrWhiteSpace(l)).Reverse().Take(lines).Reverse().Select(l => l.Trim());
+            return string.Join(" | ", last);
+        }
+    }
+
+    public void Kill()
+    {
+        if (Interlocked.Exchange(ref _killed, 1) != 0) return;
+        try
+        {
+            if (!_process.HasExited) _process.Kill();
+        }
+        catch (InvalidOperationException) { }
+        catch (System.ComponentModel.Win32Exception) { }
+    }
+
+    public void Dispose()
+    {
+        _registration.Dispose();
+        try
+        {
+            if (!_process.HasExited)
+            {
+                Kill();
+                _process.WaitForExit(5000);
+            }
+        }
+        catch (InvalidOperationException) { }
+        _process.Dispose();
+    }
+}

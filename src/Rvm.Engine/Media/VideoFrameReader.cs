@@ -1,0 +1,131 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Text.RegularExpressions;
+using System.Threading;
+
+namespace Rvm.Media;
+
+/// <summary>
+/// Decodes a video's frames as RGB24 with ffmpeg, one at a time, each with its exact presentation timestamp.
+/// ffmpeg writes raw frames to stdout and, through the showinfo filter, each frame's pts (in the stream's own
+/// time base) to stderr in the same order. Rotation is applied (ffmpeg autorotates); every decoded frame comes
+/// out once (-fps_mode passthrough): no frame is dropped or repeated to fit a rate.
+/// </summary>
+public sealed class VideoFrameReader : IFrameSource
+{
+    private static readonly Regex ShowInfoFrame = new Regex(@"\bn:\s*(\d+)\s+pts:\s*(-?\d+)\s+pts_time:\s*(\S+)", RegexOptions.Compiled);
+    private static readonly Regex ShowInfoTimeBase = new Regex(@"config in time_base:\s*(\d+)/(\d+)", RegexOptions.Compiled);
+
+    private readonly FfmpegProcess _ffmpeg;
+    private readonly BlockingCollection<long> _timestamps = new BlockingCollection<long>();
+    private readonly ManualResetEventSlim _timeBaseKnown = new ManualResetEventSlim();
+    private readonly string _path;
+    private long _index;
+    private bool _finished;
+
+    /// <param name="size">Output size; the source is scaled to it when it differs (InputResize, or a background).</param>
+    /// <param name="loop">Read the input over and over (a background video shorter than the input).</param>
+    public VideoFrameReader(string path, int width, int height, bool loop = false, bool cover = false, CancellationToken cancel = default)
+    {
+        _path = Path.GetFullPath(path);
+        Width = width;
+        Height = height;
+        // "cover" scales to fill and crops the overflow (a background picture or video); otherwise the picture is
+        // scaled to the exact size. Scaling always happens in the graph so a mid-stream size change cannot change
+        // the frame size read here.
+        string scale = cover
+            ? $"scale={width}:{height}:force_original_aspect_ratio=increase,crop={width}:{height}"
+            : $"scale={width}:{height}";
+        var arguments = new List<string> { "-hide_banner", "-nostdin", "-nostats", "-loglevel", "info" };
+        if (loop) arguments.AddRange(new[] { "-stream_loop", "-1" });
+        // -xerror: a damaged or truncated stream is an error, not a shorter output.
+        if (!loop) arguments.Add("-xerror");
+        arguments.AddRange(new[]
+        {
+            "-i", FfmpegInput.Of(_path), "-map", "0:v:0", "-an", "-sn", "-dn",
+            "-vf", $"{scale},format=rgb24,showinfo=checksum=0",
+            "-fps_mode", "passthrough", "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1",
+        });
+        _ffmpeg = new FfmpegProcess("ffmpeg", arguments, redirectInput: false, redirectOutput: true, OnStderr, cancel);
+    }
+
+    public int Width { get; }
+    public int Height { get; }
+    public int FrameBytes => Width * Height * 3;
+    /// <summary>The time base of the timestamps, known once the first frame has been read.</summary>
+    public Rational TimeBase { get; private set; }
+    public long FramesRead => _index;
+
+    private void OnStderr(string line)
+    {
+        var frame = ShowInfoFrame.Match(line);
+        if (frame.Success)
+        {
+            _timestamps.Add(long.Parse(frame.Groups[2].Value, CultureInfo.InvariantCulture));
+            return;
+        }
+        var tb = ShowInfoTimeBase.Match(line);
+        if (tb.Success && !_timeBaseKnown.IsSet)
+        {
+            TimeBase = new Rational(long.Parse(tb.Groups[1].Value, CultureInfo.InvariantCulture), long.Parse(tb.Groups[2].Value, CultureInfo.InvariantCulture));
+            _timeBaseKnown.Set();
+        }
+    }
+
+    /// <summary>
+    /// Reads the next frame into <paramref name="buffer"/> (at least FrameBytes long). Returns false at the end
+    /// of the video; throws when ffmpeg fails or the input is damaged.
+    /// </summary>
+    public bool TryRead(byte[] buffer, out long pts)
+    {
+        pts = 0;
+        if (_finished) return false;
+        int done = 0, size = FrameBytes;
+        var output = _ffmpeg.Output;
+        while (done < size)
+        {
+            int n = output.Read(buffer, done, size - done);
+            if (n == 0) break;
+            done += n;
+        }
+        if (done == 0)
+        {
+            _finished = true;
+            Finish();
+            return false;
+        }
+        if (done < size)
+        {
+            _finished = true;
+            Finish();
+            throw new InvalidDataException($"'{_path}': ffmpeg ended inside frame {_index} ({done} of {size} bytes).");
+        }
+        // The frame's showinfo line was written before its pixels were; it may still be on its way through stderr.
+        if (!_timestamps.TryTake(out pts, TimeSpan.FromSeconds(30)))
+            throw new InvalidDataException($"'{_path}': no timestamp arrived for frame {_index}.");
+        _timeBaseKnown.Wait(TimeSpan.FromSeconds(5));
+        _index++;
+        return true;
+    }
+
+    private void Finish()
+    {
+        int exit = _ffmpeg.WaitForExit();
+        if (_ffmpeg.WasKilled) throw new OperationCanceledException($"Reading '{_path}' was cancelled.");
+        if (exit != 0)
+            throw new InvalidDataException($"'{_path}' could not be decoded to the end (ffmpeg exit code {exit}): {_ffmpeg.ErrorTail()}");
+        if (_index == 0) throw new InvalidDataException($"'{_path}' has no video frames.");
+    }
+
+    /// <summary>Stops reading early (a looping background, or a cancelled conversion): ffmpeg is killed.</summary>
+    public void Dispose()
+    {
+        _ffmpeg.Kill();
+        _ffmpeg.Dispose();
+        _timestamps.Dispose();
+        _timeBaseKnown.Dispose();
+    }
+}
