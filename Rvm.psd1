@@ -11,7 +11,7 @@
     PowerShellVersion    = '5.1'
     CompatiblePSEditions = @('Core', 'Desktop')
     FormatsToProcess     = @('out/Rvm/Rvm.format.ps1xml')
-    CmdletsToExport      = @('Import-RvmModel', 'Invoke-RvmFrame', 'Save-RvmFrame')
+    CmdletsToExport      = @('Import-RvmModel', 'Invoke-RvmFrame', 'Save-RvmFrame', 'Convert-RvmVideo', 'Get-RvmVideoFrame')
     FunctionsToExport    = @()
     AliasesToExport      = @()
     VariablesToExport    = @()

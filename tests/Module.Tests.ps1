@@ -11,12 +11,12 @@ Describe 'The Rvm module' {
     }
 
     It 'exports exactly its cmdlets' {
-        (Get-Command -Module Rvm).Name | Sort-Object | Should -Be @('Import-RvmModel', 'Invoke-RvmFrame', 'Save-RvmFrame')
+        (Get-Command -Module Rvm).Name | Sort-Object | Should -Be @('Convert-RvmVideo', 'Get-RvmVideoFrame', 'Import-RvmModel', 'Invoke-RvmFrame', 'Save-RvmFrame')
     }
 
     It 'imports from the root manifest after a build' {
         $out = Invoke-ChildPwsh "Import-Module '$(Join-Path $RepoRoot 'Rvm.psd1')'; (Get-Command -Module Rvm).Count" 2>&1
-        $out | Select-Object -Last 1 | Should -Be '3'
+        $out | Select-Object -Last 1 | Should -Be '5'
     }
 
     It 'keeps ONNX Runtime native libraries flat beside the managed assembly' {
@@ -27,7 +27,7 @@ Describe 'The Rvm module' {
     }
 
     It 'declares the output type of every cmdlet' {
-        foreach ($name in 'Import-RvmModel', 'Invoke-RvmFrame', 'Save-RvmFrame') {
+        foreach ($name in (Get-Command -Module Rvm).Name) {
             (Get-Command $name).OutputType.Count | Should -BeGreaterThan 0 -Because $name
         }
     }
@@ -35,7 +35,7 @@ Describe 'The Rvm module' {
 
 Describe 'Help' {
     It '<Name> has a synopsis, a description, at least two examples and help for every parameter' -ForEach @(
-        @{ Name = 'Import-RvmModel' }, @{ Name = 'Invoke-RvmFrame' }, @{ Name = 'Save-RvmFrame' }
+        @{ Name = 'Import-RvmModel' }, @{ Name = 'Invoke-RvmFrame' }, @{ Name = 'Save-RvmFrame' }, @{ Name = 'Convert-RvmVideo' }, @{ Name = 'Get-RvmVideoFrame' }
     ) {
         $help = Get-Help $Name -Full
         $help.Synopsis | Should -Not -Match "^\s*$Name"   # auto-generated help repeats the syntax

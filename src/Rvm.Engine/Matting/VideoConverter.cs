@@ -49,6 +49,7 @@ public sealed class VideoConverter
     public RvmConversionResult Convert(ConversionRequest request, Action<ConversionProgress>? progress = null, CancellationToken cancel = default)
     {
         Validate(request);
+        PrepareOutputFolders(request);
         var clock = Stopwatch.StartNew();
         bool folder = Directory.Exists(request.Input);
         var files = folder ? ImageSequenceReader.FilesOf(request.Input) : null;
@@ -90,6 +91,26 @@ public sealed class VideoConverter
         };
         result.FramesPerSecond = result.Elapsed.TotalSeconds > 0 ? frames / result.Elapsed.TotalSeconds : 0;
         return result;
+    }
+
+    /// <summary>Output folders are made (or found unwritable) before any frame is decoded.</summary>
+    private static void PrepareOutputFolders(ConversionRequest request)
+    {
+        foreach (var (path, _) in Outputs(request))
+        {
+            var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
+            try
+            {
+                Directory.CreateDirectory(folder);
+                var probe = Path.Combine(folder, $".rvm-write-test-{Guid.NewGuid():N}");
+                File.WriteAllBytes(probe, Array.Empty<byte>());
+                File.Delete(probe);
+            }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+            {
+                throw new UnauthorizedAccessException($"The outputs cannot be written to '{folder}': {e.Message}", e);
+            }
+        }
     }
 
     private enum OutputKind

@@ -25,6 +25,7 @@ public sealed class VideoFrameReader : IFrameSource
     private readonly string _path;
     private long _index;
     private bool _finished;
+    private volatile string? _firstError;
 
     /// <param name="size">Output size; the source is scaled to it when it differs (InputResize, or a background).</param>
     /// <param name="loop">Read the input over and over (a background video shorter than the input).</param>
@@ -39,7 +40,9 @@ public sealed class VideoFrameReader : IFrameSource
         string scale = cover
             ? $"scale={width}:{height}:force_original_aspect_ratio=increase,crop={width}:{height}"
             : $"scale={width}:{height}";
-        var arguments = new List<string> { "-hide_banner", "-nostdin", "-nostats", "-loglevel", "info" };
+        // level+info tags each line with its level, so errors that do not stop ffmpeg (a file that ends
+        // early) are still seen.
+        var arguments = new List<string> { "-hide_banner", "-nostdin", "-nostats", "-loglevel", "level+info" };
         if (loop) arguments.AddRange(new[] { "-stream_loop", "-1" });
         // -xerror: a damaged or truncated stream is an error, not a shorter output.
         if (!loop) arguments.Add("-xerror");
@@ -61,6 +64,8 @@ public sealed class VideoFrameReader : IFrameSource
 
     private void OnStderr(string line)
     {
+        if (_firstError == null && (line.Contains("[error]") || line.Contains("[fatal]")))
+            _firstError = Regex.Replace(line, @"^(\[[^\]]*\]\s*)+", "").Trim();
         var frame = ShowInfoFrame.Match(line);
         if (frame.Success)
         {
@@ -116,7 +121,8 @@ public sealed class VideoFrameReader : IFrameSource
         int exit = _ffmpeg.WaitForExit();
         if (_ffmpeg.WasKilled) throw new OperationCanceledException($"Reading '{_path}' was cancelled.");
         if (exit != 0)
-            throw new InvalidDataException($"'{_path}' could not be decoded to the end (ffmpeg exit code {exit}): {_ffmpeg.ErrorTail()}");
+            throw new InvalidDataException($"'{_path}' could not be decoded to the end (ffmpeg exit code {exit}): {_firstError ?? _ffmpeg.ErrorTail()}");
+        if (_firstError != null) throw new InvalidDataException($"'{_path}' is damaged: {_firstError}");
         if (_index == 0) throw new InvalidDataException($"'{_path}' has no video frames.");
     }
 

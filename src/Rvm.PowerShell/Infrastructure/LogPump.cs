@@ -29,6 +29,9 @@ internal sealed class LogPump
 
     public ModelLog Log { get; }
 
+    /// <summary>Queues anything else a worker wants written (progress, say); it runs on the pipeline thread.</summary>
+    public void Post(Action<Cmdlet> message) => _messages.Add(message);
+
     public T Run<T>(Cmdlet cmdlet, Func<T> work)
     {
         var task = Task.Run(work);
@@ -37,7 +40,6 @@ internal sealed class LogPump
             if (_messages.TryTake(out var message, 100)) message(cmdlet);
         }
         while (_messages.TryTake(out var rest)) rest(cmdlet);
-        cmdlet.WriteProgress(new ProgressRecord(_activityId, "Rvm model", "Done") { RecordType = ProgressRecordType.Completed });
         return task.GetAwaiter().GetResult();
     }
 

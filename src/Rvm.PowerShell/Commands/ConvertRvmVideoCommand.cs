@@ -1,0 +1,281 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Management.Automation;
+using Rvm.Imaging;
+using Rvm.Inference;
+using Rvm.Matting;
+using Rvm.Media;
+using Rvm.PowerShell.Infrastructure;
+
+namespace Rvm.PowerShell.Commands;
+
+/// <summary>Which outputs Convert-RvmVideo makes.</summary>
+[Flags]
+public enum RvmOutput
+{
+    Composition = 1,
+    Alpha = 2,
+    Foreground = 4,
+}
+
+public enum RvmOutputType
+{
+    Video,
+    PngSequence,
+}
+
+public enum RvmContainer
+{
+    Mp4,
+    Mov,
+    Webm,
+    Mkv,
+}
+
+/// <summary>
+/// Convert-RvmVideo: videos (or folders of pictures) from the pipeline to their composition, alpha matte and
+/// foreground, as video files or PNG sequences. One model serves the whole pipeline; each input is its own
+/// recurrent sequence. A failing input is an error and the next one still converts.
+/// </summary>
+[Cmdlet(VerbsData.Convert, "RvmVideo", DefaultParameterSetName = PathSet, SupportsShouldProcess = true)]
+[OutputType(typeof(RvmConversionResult))]
+public sealed class ConvertRvmVideoCommand : RvmCmdlet
+{
+    private const string PathSet = "Path";
+    private const string LiteralSet = "LiteralPath";
+    private const int ParentActivity = 10;
+    private const int FileActivity = 11;
+
+    private RvmModel? _model;
+    private Matting.Background _background = Matting.Background.Default;
+    private int _inputs;
+
+    [Parameter(ParameterSetName = PathSet, Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    public string[] Path { get; set; } = Array.Empty<string>();
+
+    [Parameter(ParameterSetName = LiteralSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("PSPath", "LP", "FullName")]
+    [ValidateNotNullOrEmpty]
+    public string[] LiteralPath { get; set; } = Array.Empty<string>();
+
+    /// <summary>Folder for the outputs; default: beside each input.</summary>
+    [Parameter(Position = 1)]
+    public string? Destination { get; set; }
+
+    [Parameter]
+    public RvmOutput[] Output { get; set; } = { RvmOutput.Composition };
+
+    [Parameter]
+    public RvmOutputType OutputType { get; set; } = RvmOutputType.Video;
+
+    /// <summary>Container for outputs named under -Destination: Mp4 (default; Mov for a transparent composition), Mov, Webm, Mkv.</summary>
+    [Parameter]
+    public RvmContainer? Container { get; set; }
+
+    [Parameter]
+    public string? CompositionPath { get; set; }
+
+    [Parameter]
+    public string? AlphaPath { get; set; }
+
+    [Parameter]
+    public string? ForegroundPath { get; set; }
+
+    /// <summary>A colour (name, '#rrggbb', 'r,g,b'), a picture or video file, or 'Transparent'.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string Background { get; set; } = "120,255,155";
+
+    [Parameter]
+    [ValidateRange(0.01, 1.0)]
+    public float? DownsampleRatio { get; set; }
+
+    /// <summary>Width and height the input is scaled to first.</summary>
+    [Parameter]
+    [ValidateCount(2, 2)]
+    [ValidateRange(2, 16384)]
+    public int[]? InputResize { get; set; }
+
+    /// <summary>Frame rate of a folder of pictures, e.g. 30 or 30000/1001.</summary>
+    [Parameter]
+    public string FrameRate { get; set; } = "30";
+
+    /// <summary>Video bitrate in megabits per second; default: each codec's quality setting.</summary>
+    [Parameter]
+    [ValidateRange(0.05, 1000.0)]
+    public double? VideoBitrate { get; set; }
+
+    /// <summary>Codec quality: CRF for H.264 (default 18) and VP9 (default 30); lower is better.</summary>
+    [Parameter]
+    [ValidateRange(0, 63)]
+    public int? Quality { get; set; }
+
+    [Parameter]
+    public RvmModel? Model { get; set; }
+
+    /// <summary>Device for the default model when -Model is not given.</summary>
+    [Parameter]
+    public ExecutionDevice Device { get; set; } = ExecutionDevice.Auto;
+
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    [Parameter]
+    public SwitchParameter SkipExisting { get; set; }
+
+    protected override void BeginProcessing()
+    {
+        if (!string.IsNullOrEmpty(Destination)) Destination = ResolveOutputPath(Destination!);
+        try
+        {
+            _background = ParseBackground(Background);
+            _model = Model != null || Device == ExecutionDevice.Auto ? ResolveModel(Model) : DefaultModelOn(Device);
+        }
+        catch (Exception e) when (!(e is PipelineStoppedException))
+        {
+            ThrowTerminatingError(ErrorRecords.From(e, "ConvertRvmVideoSetupFailed", Background));
+        }
+    }
+
+    private RvmModel DefaultModelOn(ExecutionDevice device)
+    {
+        var pump = new LogPump(1);
+        return pump.Run(this, () => DefaultModel.Get(pump.Log, device));
+    }
+
+    private Matting.Background ParseBackground(string text)
+    {
+        if (string.Equals(text, "Transparent", StringComparison.OrdinalIgnoreCase)) return Matting.Background.Transparent;
+        if (RgbColor.TryParse(text, out var colour)) return Matting.Background.OfColour(colour);
+        var path = ResolveOutputPath(text);
+        if (File.Exists(path)) return Matting.Background.OfFile(path);
+        throw new ArgumentException($"-Background '{text}' is neither a colour (a name, '#rrggbb', 'r,g,b'), 'Transparent', nor an existing picture or video.");
+    }
+
+    protected override void ProcessRecord()
+    {
+        foreach (var input in ResolveInputPaths(ParameterSetName == PathSet ? Path : LiteralPath, ParameterSetName == LiteralSet))
+        {
+            StopToken.ThrowIfCancellationRequested();
+            _inputs++;
+            ConversionRequest request;
+            try
+            {
+                request = BuildRequest(input);
+                VideoConverter.Validate(request);
+            }
+            catch (Exception e) when (!(e is PipelineStoppedException))
+            {
+                WriteError(ErrorRecords.From(e, "InvalidConversionRequest", input));
+                continue;
+            }
+
+            var outputs = OutputsOf(request);
+            var existing = outputs.FindAll(o => File.Exists(o) || Directory.Exists(o));
+            if (SkipExisting && existing.Count == outputs.Count)
+            {
+                WriteVerbose($"Skipping '{input}': its outputs exist ({string.Join(", ", outputs)}).");
+                continue;
+            }
+            if (existing.Count > 0 && !Force)
+            {
+                WriteError(new ErrorRecord(new IOException($"'{existing[0]}' exists; use -Force to overwrite it or -SkipExisting to skip inputs already converted."),
+                    "OutputExists", ErrorCategory.ResourceExists, input));
+                continue;
+            }
+            if (!ShouldProcess(input, $"Convert to {string.Join(", ", outputs)}")) continue;
+            Convert(request);
+        }
+    }
+
+    protected override void EndProcessing() =>
+        WriteProgress(new ProgressRecord(ParentActivity, "Convert-RvmVideo", "Done") { RecordType = ProgressRecordType.Completed });
+
+    private void Convert(ConversionRequest request)
+    {
+        var pump = new LogPump(FileActivity);
+        var name = System.IO.Path.GetFileName(request.Input.TrimEnd(System.IO.Path.DirectorySeparatorChar));
+        WriteProgress(new ProgressRecord(ParentActivity, "Convert-RvmVideo", $"Input {_inputs}: {name}"));
+        WriteVerbose($"Converting '{request.Input}' on {_model!.Device} to {string.Join(", ", OutputsOf(request))}.");
+        try
+        {
+            var result = pump.Run(this, () => new VideoConverter(_model).Convert(request,
+                p => pump.Post(c => c.WriteProgress(FileProgress(name, p))), StopToken));
+            WriteProgress(new ProgressRecord(FileActivity, name, "Done") { ParentActivityId = ParentActivity, RecordType = ProgressRecordType.Completed });
+            WriteVerbose($"'{request.Input}': {result.FrameCount} frames ({result.Width}x{result.Height}, ratio {result.DownsampleRatio}) in {result.Elapsed.TotalSeconds:0.0} s, {result.FramesPerSecond:0.00} fps.");
+            WriteObject(result);
+        }
+        catch (OperationCanceledException) when (StopToken.IsCancellationRequested)
+        {
+            throw new PipelineStoppedException();
+        }
+        catch (Exception e) when (!(e is PipelineStoppedException))
+        {
+            WriteProgress(new ProgressRecord(FileActivity, name, "Failed") { ParentActivityId = ParentActivity, RecordType = ProgressRecordType.Completed });
+            WriteError(ErrorRecords.From(e, "ConversionFailed", request.Input));
+        }
+    }
+
+    private static ProgressRecord FileProgress(string name, ConversionProgress p)
+    {
+        var status = p.TotalFrames.HasValue ? $"Frame {p.FramesDone} of {p.TotalFrames}, {p.FramesPerSecond:0.0} fps" : $"Frame {p.FramesDone}, {p.FramesPerSecond:0.0} fps";
+        var record = new ProgressRecord(FileActivity, name, status) { ParentActivityId = ParentActivity };
+        if (p.TotalFrames > 0) record.PercentComplete = (int)Math.Min(100, p.FramesDone * 100 / p.TotalFrames.Value);
+        if (p.Remaining.HasValue) record.SecondsRemaining = (int)p.Remaining.Value.TotalSeconds;
+        return record;
+    }
+
+    private ConversionRequest BuildRequest(string input)
+    {
+        var request = new ConversionRequest
+        {
+            Input = input,
+            PngSequence = OutputType == RvmOutputType.PngSequence,
+            Background = _background,
+            DownsampleRatio = DownsampleRatio,
+            VideoBitrateMbps = VideoBitrate,
+            Quality = Quality,
+        };
+        if (InputResize != null) (request.ResizeWidth, request.ResizeHeight) = (InputResize[0], InputResize[1]);
+        var rate = Rational.Parse(FrameRate);
+        if (!rate.IsValid) throw new ArgumentException($"-FrameRate '{FrameRate}' is not a frame rate (e.g. 30 or 30000/1001).");
+        request.ImageSequenceFrameRate = rate;
+
+        var kinds = RvmOutput.Composition & 0;
+        foreach (var o in Output) kinds |= o;
+        bool explicitPaths = CompositionPath != null || AlphaPath != null || ForegroundPath != null;
+        if (explicitPaths)
+        {
+            if (_inputs > 1) throw new ArgumentException("-CompositionPath, -AlphaPath and -ForegroundPath name the outputs of one input; use -Destination for several.");
+            request.CompositionPath = CompositionPath != null ? ResolveOutputPath(CompositionPath) : null;
+            request.AlphaPath = AlphaPath != null ? ResolveOutputPath(AlphaPath) : null;
+            request.ForegroundPath = ForegroundPath != null ? ResolveOutputPath(ForegroundPath) : null;
+            return request;
+        }
+
+        // Named under the destination: <input name>.<output>.<ext>, or a folder <input name>.<output> of PNGs.
+        var folder = Destination ?? System.IO.Path.GetDirectoryName(input.TrimEnd(System.IO.Path.DirectorySeparatorChar))!;
+        var baseName = Directory.Exists(input)
+            ? System.IO.Path.GetFileName(input.TrimEnd(System.IO.Path.DirectorySeparatorChar))
+            : System.IO.Path.GetFileNameWithoutExtension(input);
+        var container = Container ?? (_background.Kind == BackgroundKind.Transparent ? RvmContainer.Mov : RvmContainer.Mp4);
+        var extension = request.PngSequence ? "" : "." + container.ToString().ToLowerInvariant();
+        string Named(string kind) => System.IO.Path.Combine(folder, $"{baseName}.{kind}{extension}");
+        if ((kinds & RvmOutput.Composition) != 0) request.CompositionPath = Named("composition");
+        if ((kinds & RvmOutput.Alpha) != 0) request.AlphaPath = Named("alpha");
+        if ((kinds & RvmOutput.Foreground) != 0) request.ForegroundPath = Named("foreground");
+        return request;
+    }
+
+    private static List<string> OutputsOf(ConversionRequest r)
+    {
+        var list = new List<string>();
+        if (r.CompositionPath != null) list.Add(r.CompositionPath);
+        if (r.AlphaPath != null) list.Add(r.AlphaPath);
+        if (r.ForegroundPath != null) list.Add(r.ForegroundPath);
+        return list;
+    }
+}
