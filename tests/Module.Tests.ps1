@@ -54,12 +54,13 @@ Describe 'Help' {
 }
 
 Describe 'The demo (README''s first command)' {
-    It 'turns the bundled sample into a matte, a foreground and two compositions' {
+    It 'converts the bundled clip and portrait into mattes, foregrounds and compositions' {
         $out = Join-Path ([IO.Path]::GetTempPath()) "rvm-demo-$([guid]::NewGuid().ToString('N'))"
         try {
             $log = Invoke-ChildPwsh "& '$(Join-Path $RepoRoot 'samples/Demo.ps1')' -ModulePath '$ModulePath' -OutputFolder '$out'" 2>&1 | Out-String
             $LASTEXITCODE | Should -Be 0 -Because $log
-            foreach ($name in 'astronaut-composition.png', 'astronaut-alpha.png', 'astronaut-foreground.png', 'astronaut-transparent.png') {
+            foreach ($name in 'street.composition.mp4', 'street.alpha.mp4', 'street.composition.webm',
+                'astronaut-composition.png', 'astronaut-alpha.png', 'astronaut-foreground.png', 'astronaut-transparent.png') {
                 Join-Path $out $name | Should -Exist
                 $log | Should -Match ([regex]::Escape($name))
             }

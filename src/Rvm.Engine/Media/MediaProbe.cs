@@ -79,15 +79,18 @@ public static class MediaProbe
     private static bool IsAttachedPicture(JsonElement stream) =>
         stream.TryGetProperty("disposition", out var d) && d.TryGetProperty("attached_pic", out var a) && a.ValueKind == JsonValueKind.Number && a.GetInt32() == 1;
 
-    /// <summary>Degrees clockwise the picture is turned for display, from the display matrix or the old rotate tag.</summary>
+    /// <summary>
+    /// Degrees clockwise the picture is turned for display. ffprobe gives the display matrix's rotation
+    /// counter-clockwise (-90 for a phone held upright) and the old rotate tag clockwise (90).
+    /// </summary>
     private static int RotationOf(JsonElement video)
     {
         double rotation = 0;
         if (video.TryGetProperty("side_data_list", out var sideData) && sideData.ValueKind == JsonValueKind.Array)
             foreach (var entry in sideData.EnumerateArray())
-                if (entry.TryGetProperty("rotation", out var r) && r.ValueKind == JsonValueKind.Number) rotation = r.GetDouble();
+                if (entry.TryGetProperty("rotation", out var r) && r.ValueKind == JsonValueKind.Number) rotation = -r.GetDouble();
         if (rotation == 0 && video.TryGetProperty("tags", out var tags) && double.TryParse(Str(tags, "rotate"), NumberStyles.Float, CultureInfo.InvariantCulture, out var tag))
-            rotation = -tag;
+            rotation = tag;
         int degrees = ((int)Math.Round(rotation) % 360 + 360) % 360;
         return degrees;
     }
