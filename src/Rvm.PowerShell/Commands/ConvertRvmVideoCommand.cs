@@ -40,26 +40,14 @@ public enum RvmContainer
 /// </summary>
 [Cmdlet(VerbsData.Convert, "RvmVideo", DefaultParameterSetName = PathSet, SupportsShouldProcess = true)]
 [OutputType(typeof(RvmConversionResult))]
-public sealed class ConvertRvmVideoCommand : RvmCmdlet
+public sealed class ConvertRvmVideoCommand : RvmPathCmdlet
 {
-    private const string PathSet = "Path";
-    private const string LiteralSet = "LiteralPath";
     private const int ParentActivity = 10;
     private const int FileActivity = 11;
 
     private RvmModel? _model;
     private Matting.Background _background = Matting.Background.Default;
     private int _inputs;
-
-    [Parameter(ParameterSetName = PathSet, Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [SupportsWildcards]
-    [ValidateNotNullOrEmpty]
-    public string[] Path { get; set; } = Array.Empty<string>();
-
-    [Parameter(ParameterSetName = LiteralSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
-    [Alias("PSPath", "LP", "FullName")]
-    [ValidateNotNullOrEmpty]
-    public string[] LiteralPath { get; set; } = Array.Empty<string>();
 
     /// <summary>Folder for the outputs; default: beside each input.</summary>
     [Parameter(Position = 1)]
@@ -157,7 +145,7 @@ public sealed class ConvertRvmVideoCommand : RvmCmdlet
 
     protected override void ProcessRecord()
     {
-        foreach (var input in ResolveInputPaths(ParameterSetName == PathSet ? Path : LiteralPath, ParameterSetName == LiteralSet))
+        foreach (var input in InputPaths())
         {
             StopToken.ThrowIfCancellationRequested();
             _inputs++;

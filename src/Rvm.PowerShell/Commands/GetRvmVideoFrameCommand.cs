@@ -14,20 +14,8 @@ namespace Rvm.PowerShell.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "RvmVideoFrame", DefaultParameterSetName = PathSet)]
 [OutputType(typeof(RgbFrame))]
-public sealed class GetRvmVideoFrameCommand : RvmCmdlet
+public sealed class GetRvmVideoFrameCommand : RvmPathCmdlet
 {
-    private const string PathSet = "Path";
-    private const string LiteralSet = "LiteralPath";
-
-    [Parameter(ParameterSetName = PathSet, Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [SupportsWildcards]
-    [ValidateNotNullOrEmpty]
-    public string[] Path { get; set; } = Array.Empty<string>();
-
-    [Parameter(ParameterSetName = LiteralSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
-    [Alias("PSPath", "LP", "FullName")]
-    [ValidateNotNullOrEmpty]
-    public string[] LiteralPath { get; set; } = Array.Empty<string>();
 
     /// <summary>Width and height the frames are scaled to.</summary>
     [Parameter]
@@ -37,7 +25,7 @@ public sealed class GetRvmVideoFrameCommand : RvmCmdlet
 
     protected override void ProcessRecord()
     {
-        foreach (var input in ResolveInputPaths(ParameterSetName == PathSet ? Path : LiteralPath, ParameterSetName == LiteralSet))
+        foreach (var input in InputPaths())
         {
             MediaInfo info;
             try

@@ -13,25 +13,13 @@ namespace Rvm.PowerShell.Commands;
 /// </summary>
 [Cmdlet(VerbsLifecycle.Invoke, "RvmFrame", DefaultParameterSetName = PathSet)]
 [OutputType(typeof(RvmFrameResult))]
-public sealed class InvokeRvmFrameCommand : RvmCmdlet
+public sealed class InvokeRvmFrameCommand : RvmPathCmdlet
 {
-    private const string PathSet = "Path";
-    private const string LiteralSet = "LiteralPath";
     private const string FrameSet = "Frame";
 
     private RvmModel? _model;
     private RecurrentState _state = RecurrentState.Initial;
     private long _index;
-
-    [Parameter(ParameterSetName = PathSet, Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [SupportsWildcards]
-    [ValidateNotNullOrEmpty]
-    public string[] Path { get; set; } = Array.Empty<string>();
-
-    [Parameter(ParameterSetName = LiteralSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
-    [Alias("PSPath", "LP", "FullName")]
-    [ValidateNotNullOrEmpty]
-    public string[] LiteralPath { get; set; } = Array.Empty<string>();
 
     /// <summary>Frames made by the engine (width, height, RGB bytes), e.g. from a video reader.</summary>
     [Parameter(ParameterSetName = FrameSet, Mandatory = true, ValueFromPipeline = true)]
@@ -69,7 +57,7 @@ public sealed class InvokeRvmFrameCommand : RvmCmdlet
             foreach (var frame in InputObject) Run(frame, frame.Source ?? frame.ToString());
             return;
         }
-        foreach (var path in ResolveInputPaths(ParameterSetName == PathSet ? Path : LiteralPath, ParameterSetName == LiteralSet))
+        foreach (var path in InputPaths())
         {
             if (Directory.Exists(path))
             {
