@@ -18,12 +18,20 @@ public sealed class RvmModel : IDisposable
 {
     private readonly InferenceSession _session;
     private readonly bool _fp16;
+    private readonly OrtAllocator? _deviceAllocator;
     private int _disposed;
 
-    private RvmModel(InferenceSession session, ResolvedModel resolved, string device, int threads, bool fp16)
+    private RvmModel(InferenceSession session, ResolvedModel resolved, string device, int deviceId, int threads, bool fp16)
     {
         _session = session;
         _fp16 = fp16;
+        // On a GPU the recurrent state stays in device memory between frames.
+        if (device.StartsWith("CPU", StringComparison.Ordinal)) StateMemory = OrtMemoryInfo.DefaultInstance;
+        else
+        {
+            StateMemory = new OrtMemoryInfo(OrtMemoryInfo.allocatorCUDA, OrtAllocatorType.DeviceAllocator, deviceId, OrtMemType.Default);
+            _deviceAllocator = new OrtAllocator(session, StateMemory);
+        }
         Variant = resolved.Variant;
         Precision = fp16 ? RvmPrecision.Fp16 : RvmPrecision.Fp32;
         Source = resolved.Source;
@@ -47,6 +55,23 @@ public sealed class RvmModel : IDisposable
     /// <summary>The ONNX Runtime session, for engine code that drives it directly (benchmarks, pipelines).</summary>
     internal InferenceSession Session => _session;
 
+    internal bool IsFp16 => _fp16;
+
+    /// <summary>Where recurrent states are kept between frames: host memory, or the GPU's.</summary>
+    internal OrtMemoryInfo StateMemory { get; }
+
+    /// <summary>A state tensor of this shape where states are kept, for a session's ping-pong pair.</summary>
+    internal OrtValue AllocateState(long[] shape)
+    {
+        var type = _fp16 ? TensorElementType.Float16 : TensorElementType.Float;
+        if (_deviceAllocator != null) return OrtValue.CreateAllocatedTensorValue(_deviceAllocator, type, shape);
+        long count = 1;
+        foreach (var d in shape) count *= d;
+        return _fp16
+            ? OrtValue.CreateTensorValueFromMemory(new Float16[count], shape)
+            : OrtValue.CreateTensorValueFromMemory(new float[count], shape);
+    }
+
     public static RvmModel Load(ResolvedModel resolved, SessionSettings settings, Action<string>? verbose = null)
     {
         verbose ??= _ => { };
@@ -65,7 +90,7 @@ public sealed class RvmModel : IDisposable
         {
             var elementType = ModelContract.Validate(resolved.OnnxPath, session.InputMetadata, session.OutputMetadata);
             int threads = settings.ThreadCount > 0 ? settings.ThreadCount : Environment.ProcessorCount;
-            return new RvmModel(session, resolved, device, threads, elementType == TensorElementType.Float16);
+            return new RvmModel(session, resolved, device, settings.DeviceId, threads, elementType == TensorElementType.Float16);
         }
         catch
         {
@@ -137,7 +162,9 @@ public sealed class RvmModel : IDisposable
 
     public void Dispose()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) == 0) _session.Dispose();
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        _deviceAllocator?.Dispose();
+        _session.Dispose();
     }
 
     public override string ToString() => $"RVM {Variant} {Precision} on {Device}";

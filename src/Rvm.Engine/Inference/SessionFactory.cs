@@ -57,6 +57,9 @@ internal static class SessionFactory
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
         };
         if (settings.ThreadCount > 0) options.IntraOpNumThreads = settings.ThreadCount;
+        // Idle ONNX Runtime threads sleep instead of spinning, leaving the cores to ffmpeg and the other
+        // stages between operators (measured: 4.09 -> 4.63 fps end to end at 1080p on 2 cores, model alone unchanged).
+        options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
         return options;
     }
 

@@ -70,7 +70,7 @@ public sealed class VideoConverter
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         using IFrameSource source = folder
             ? new ImageSequenceReader(files!, width, height, request.ImageSequenceFrameRate)
-            : new VideoFrameReader(request.Input, width, height, cancel: stop.Token);
+            : new VideoFrameReader(request.Input, width, height, planar: true, cancel: stop.Token);
         var job = new Job(this, request, source, info, width, height, ratio, total, progress, stop, clock);
         var frames = job.Run();
 
@@ -140,9 +140,13 @@ public sealed class VideoConverter
         private readonly Action<ConversionProgress>? _progress;
         private readonly CancellationTokenSource _stop;
         private readonly Stopwatch _clock;
+        // Fixed pools: every frame and matte buffer that can be in flight at once, allocated once.
         private readonly BlockingCollection<byte[]> _freeFrames = new BlockingCollection<byte[]>();
+        private readonly BlockingCollection<MatteBuffer> _freeMattes = new BlockingCollection<MatteBuffer>();
         private readonly BlockingCollection<(byte[] Pixels, long Pts)> _decoded = new BlockingCollection<(byte[], long)>(QueueDepth);
-        private readonly BlockingCollection<(RvmFrameResult Result, long Pts)> _matted = new BlockingCollection<(RvmFrameResult, long)>(QueueDepth);
+        private readonly BlockingCollection<(MatteBuffer Matte, long Pts)> _matted = new BlockingCollection<(MatteBuffer, long)>(QueueDepth);
+        private readonly MattingSession _session;
+        private readonly List<MatteBuffer> _allMattes = new List<MatteBuffer>();
         private Exception? _failure;
         // NUT timestamps cannot be negative; an input that starts below zero is shifted, and only the NUT sees it.
         private long _ptsShift;
@@ -161,8 +165,13 @@ public sealed class VideoConverter
             _progress = progress;
             _stop = stop;
             _clock = clock;
-            // Every frame buffer that can be in flight at once, allocated once.
-            for (int i = 0; i < QueueDepth + 2; i++) _freeFrames.Add(new byte[width * height * 3]);
+            _session = new MattingSession(owner._model, width, height, ratio);
+            for (int i = 0; i < QueueDepth + 2; i++)
+            {
+                _freeFrames.Add(new byte[width * height * 3]);
+                _allMattes.Add(_session.CreateBuffer());
+                _freeMattes.Add(_allMattes[i]);
+            }
         }
 
         public long Run()
@@ -193,6 +202,8 @@ public sealed class VideoConverter
             finally
             {
                 foreach (var (writer, _) in writers) writer.Dispose();
+                _session.Dispose();
+                foreach (var matte in _allMattes) matte.Dispose();
             }
         }
 
@@ -243,14 +254,13 @@ public sealed class VideoConverter
             try
             {
                 var token = _stop.Token;
-                var state = RecurrentState.Initial;
-                long index = 0;
                 foreach (var (pixels, pts) in _decoded.GetConsumingEnumerable(token))
                 {
-                    var result = _owner._model.Process(new RgbFrame(_width, _height, pixels, index++, _request.Input), _ratio, state, token);
-                    state = result.State;
+                    var matte = _freeMattes.Take(token);
+                    _session.LoadPlanarGbr(pixels);
                     _freeFrames.Add(pixels);
-                    _matted.Add((result, pts), token);
+                    _session.Run(matte, token);
+                    _matted.Add((matte, pts), token);
                 }
             }
             finally { _matted.CompleteAdding(); }
@@ -264,13 +274,14 @@ public sealed class VideoConverter
             var composition = new byte[plane * (transparent ? 4 : 3)];
             var alpha = new byte[plane];
             var foreground = new byte[plane * 3];
+            var scratch = new float[plane];
             byte[]? backgroundPicture = null;
             VideoFrameReader? backgroundVideo = null;
             long frames = 0;
             var lastReport = TimeSpan.Zero;
             try
             {
-                foreach (var (result, pts) in _matted.GetConsumingEnumerable(token))
+                foreach (var (matte, pts) in _matted.GetConsumingEnumerable(token))
                 {
                     if (frames == 0)
                     {
@@ -282,16 +293,19 @@ public sealed class VideoConverter
                         switch (kind)
                         {
                             case OutputKind.Alpha:
-                                writer.Write(pts + _ptsShift, Compositor.AlphaBytes(result.Alpha, alpha));
+                                PlanarPixels.ToBytes(matte.Alpha, alpha);
+                                writer.Write(pts + _ptsShift, alpha);
                                 break;
                             case OutputKind.Foreground:
-                                writer.Write(pts + _ptsShift, Compositor.ForegroundBytes(result.Foreground, foreground));
+                                ForegroundPlanes(matte, foreground);
+                                writer.Write(pts + _ptsShift, foreground);
                                 break;
                             default:
-                                writer.Write(pts + _ptsShift, Compose(result, composition, backgroundPicture, backgroundVideo));
+                                writer.Write(pts + _ptsShift, Compose(matte, composition, backgroundPicture, backgroundVideo, scratch));
                                 break;
                         }
                     }
+                    _freeMattes.Add(matte);
                     frames++;
                     if (_progress != null && (_clock.Elapsed - lastReport).TotalMilliseconds >= 250)
                     {
@@ -306,19 +320,43 @@ public sealed class VideoConverter
             return frames;
         }
 
-        private byte[] Compose(RvmFrameResult result, byte[] into, byte[]? picture, VideoFrameReader? video)
+        // The network gives planes R, G, B; ffmpeg's gbrp wants G, B, R.
+        private static readonly int[] GbrFromRgb = { 1, 2, 0 };
+
+        private Span<float> ForegroundPlane(MatteBuffer matte, int gbrPlane)
         {
-            switch (_request.Background.Kind)
+            int plane = _width * _height;
+            return matte.Foreground.AsSpan(GbrFromRgb[gbrPlane] * plane, plane);
+        }
+
+        private void ForegroundPlanes(MatteBuffer matte, byte[] into)
+        {
+            int plane = _width * _height;
+            for (int p = 0; p < 3; p++) PlanarPixels.ToBytes(ForegroundPlane(matte, p), into.AsSpan(p * plane, plane));
+        }
+
+        private byte[] Compose(MatteBuffer matte, byte[] into, byte[]? picture, VideoFrameReader? video, float[] scratch)
+        {
+            int plane = _width * _height;
+            var background = _request.Background;
+            switch (background.Kind)
             {
                 case BackgroundKind.Transparent:
-                    return Compositor.StraightRgba(result.Foreground, result.Alpha, into);
+                    ForegroundPlanes(matte, into);
+                    PlanarPixels.ToBytes(matte.Alpha, into.AsSpan(3 * plane, plane));
+                    return into;
                 case BackgroundKind.Colour:
-                    return Compositor.OverColour(result.Foreground, result.Alpha, _request.Background.Colour, into);
-                case BackgroundKind.Image:
-                    return Compositor.OverPicture(result.Foreground, result.Alpha, picture!, into);
+                    var c = background.Colour;
+                    var gbr = new[] { c.Green / 255f, c.Blue / 255f, c.Red / 255f };
+                    for (int p = 0; p < 3; p++)
+                        PlanarPixels.OverConstant(ForegroundPlane(matte, p), matte.Alpha, gbr[p], into.AsSpan(p * plane, plane));
+                    return into;
                 default:
-                    if (!video!.TryRead(picture!, out _)) throw new InvalidDataException($"The background video '{_request.Background.Path}' gave no frame.");
-                    return Compositor.OverPicture(result.Foreground, result.Alpha, picture!, into);
+                    if (background.Kind == BackgroundKind.Video && !video!.TryRead(picture!, out _))
+                        throw new InvalidDataException($"The background video '{background.Path}' gave no frame.");
+                    for (int p = 0; p < 3; p++)
+                        PlanarPixels.OverPlane(ForegroundPlane(matte, p), matte.Alpha, picture.AsSpan(p * plane, plane), scratch, into.AsSpan(p * plane, plane));
+                    return into;
             }
         }
 
@@ -328,7 +366,7 @@ public sealed class VideoConverter
             var background = _request.Background;
             if (background.Kind != BackgroundKind.Image && background.Kind != BackgroundKind.Video) return (null, null);
             var picture = new byte[_width * _height * 3];
-            var reader = new VideoFrameReader(background.Path!, _width, _height, loop: background.Kind == BackgroundKind.Video, cover: true, cancel: token);
+            var reader = new VideoFrameReader(background.Path!, _width, _height, loop: background.Kind == BackgroundKind.Video, cover: true, planar: true, cancel: token);
             if (background.Kind == BackgroundKind.Video) return (picture, reader);
             using (reader)
                 if (!reader.TryRead(picture, out _)) throw new InvalidDataException($"The background picture '{background.Path}' could not be read.");

@@ -9,7 +9,7 @@ namespace Rvm.Media;
 
 /// <summary>
 /// A folder of pictures as a video: files in natural order (2.png before 10.png), frame i at i / frame rate.
-/// Every picture is scaled to the sequence's size.
+/// Every picture is scaled to the sequence's size, and delivered as planes G, B, R like <see cref="VideoFrameReader"/>'s planar frames.
 /// </summary>
 public sealed class ImageSequenceReader : IFrameSource
 {
@@ -44,8 +44,14 @@ public sealed class ImageSequenceReader : IFrameSource
     {
         pts = _next;
         if (_next >= _files.Count) return false;
-        var frame = ImageFileReader.Read(_files[_next], _next, Width, Height);
-        Buffer.BlockCopy(frame.Pixels, 0, buffer, 0, frame.Pixels.Length);
+        var rgb = ImageFileReader.Read(_files[_next], _next, Width, Height).Pixels;
+        int plane = Width * Height;
+        for (int p = 0; p < plane; p++)
+        {
+            buffer[p] = rgb[3 * p + 1];
+            buffer[plane + p] = rgb[3 * p + 2];
+            buffer[2 * plane + p] = rgb[3 * p];
+        }
         _next++;
         return true;
     }

@@ -24,7 +24,7 @@ public sealed class NutWriter
     private readonly byte[] _syncpoint = new byte[64];
     private readonly int _frameSize;
 
-    /// <param name="fourcc">Raw pixel format tag as ffmpeg's NUT demuxer knows it: "RGB\x18" (rgb24), "RGBA" (rgba), "Y800" (gray).</param>
+    /// <param name="fourcc">Raw pixel format tag as ffmpeg's NUT demuxer knows it (see <see cref="FourccOf"/>).</param>
     public NutWriter(Stream output, int width, int height, string fourcc, int bytesPerPixel, long timeBaseNum, long timeBaseDen)
     {
         _output = output;
@@ -42,6 +42,8 @@ public sealed class NutWriter
     {
         "rgb24" => "RGB\u0018",
         "rgba" => "RGBA",
+        "gbrp" => "G3\u0000\u0008",
+        "gbrap" => "G4\u0000\u0008",
         "gray" => "Y800",
         _ => throw new ArgumentException($"No NUT tag for pixel format {pixelFormat}."),
     };

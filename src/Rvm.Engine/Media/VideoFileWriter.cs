@@ -60,7 +60,7 @@ public sealed class VideoFileWriter : IDisposable
 
         _ffmpeg = new FfmpegProcess("ffmpeg", arguments, redirectInput: true, redirectOutput: false, cancel: cancel);
         int bpp = pixels switch { FramePixels.Rgba => 4, FramePixels.Gray => 1, _ => 3 };
-        var pixelFormat = pixels switch { FramePixels.Rgba => "rgba", FramePixels.Gray => "gray", _ => "rgb24" };
+        var pixelFormat = pixels switch { FramePixels.Rgba => "gbrap", FramePixels.Gray => "gray", _ => "gbrp" };
         _nut = new NutWriter(_ffmpeg.Input, width, height, NutWriter.FourccOf(pixelFormat), bpp, timeBase.Numerator, timeBase.Denominator);
     }
 

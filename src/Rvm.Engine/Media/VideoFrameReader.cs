@@ -9,7 +9,7 @@ using System.Threading;
 namespace Rvm.Media;
 
 /// <summary>
-/// Decodes a video's frames as RGB24 with ffmpeg, one at a time, each with its exact presentation timestamp.
+/// Decodes a video's frames as RGB24 (or planar GBR) with ffmpeg, one at a time, each with its exact presentation timestamp.
 /// ffmpeg writes raw frames to stdout and, through the showinfo filter, each frame's pts (in the stream's own
 /// time base) to stderr in the same order. Rotation is applied (ffmpeg autorotates); every decoded frame comes
 /// out once (-fps_mode passthrough): no frame is dropped or repeated to fit a rate.
@@ -27,9 +27,10 @@ public sealed class VideoFrameReader : IFrameSource
     private bool _finished;
     private volatile string? _firstError;
 
-    /// <param name="size">Output size; the source is scaled to it when it differs (InputResize, or a background).</param>
+    /// <param name="width">Output width; the source is scaled to the output size when it differs (InputResize, or a background).</param>
     /// <param name="loop">Read the input over and over (a background video shorter than the input).</param>
-    public VideoFrameReader(string path, int width, int height, bool loop = false, bool cover = false, CancellationToken cancel = default)
+    /// <param name="planar">Frames as planes G, B, R (ffmpeg's gbrp) instead of interleaved RGB24.</param>
+    public VideoFrameReader(string path, int width, int height, bool loop = false, bool cover = false, bool planar = false, CancellationToken cancel = default)
     {
         _path = Path.GetFullPath(path);
         Width = width;
@@ -49,8 +50,8 @@ public sealed class VideoFrameReader : IFrameSource
         arguments.AddRange(new[]
         {
             "-i", FfmpegInput.Of(_path), "-map", "0:v:0", "-an", "-sn", "-dn",
-            "-vf", $"{scale},format=rgb24,showinfo=checksum=0",
-            "-fps_mode", "passthrough", "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1",
+            "-vf", $"{scale},format={(planar ? "gbrp" : "rgb24")},showinfo=checksum=0",
+            "-fps_mode", "passthrough", "-f", "rawvideo", "-pix_fmt", planar ? "gbrp" : "rgb24", "pipe:1",
         });
         _ffmpeg = new FfmpegProcess("ffmpeg", arguments, redirectInput: false, redirectOutput: true, OnStderr, cancel);
     }

@@ -1,0 +1,82 @@
+using System;
+using System.Linq;
+using Rvm.Imaging;
+using Rvm.Inference;
+using Xunit;
+
+namespace Rvm.Tests;
+
+public sealed class PlanarPixelsTests
+{
+    [Theory]
+    [InlineData(1)]
+    [InlineData(31)]
+    [InlineData(1000)]
+    public void VectorPathsMatchThePlainFormula(int length)
+    {
+        var random = new Random(length);
+        var bytes = new byte[length];
+        random.NextBytes(bytes);
+        var unit = new float[length];
+        PlanarPixels.ToUnit(bytes, unit);
+        for (int i = 0; i < length; i++) Assert.InRange(unit[i], bytes[i] / 255f - 1e-6f, bytes[i] / 255f + 1e-6f);
+
+        var values = Enumerable.Range(0, length).Select(_ => (float)random.NextDouble()).ToArray();
+        var alpha = Enumerable.Range(0, length).Select(_ => (float)random.NextDouble()).ToArray();
+        var back = new byte[length];
+        PlanarPixels.ToBytes(values, back);
+        for (int i = 0; i < length; i++) Assert.Equal(Compositor.ToByte(values[i]), back[i]);
+
+        var over = new byte[length];
+        PlanarPixels.OverConstant(values, alpha, 0.6f, over);
+        for (int i = 0; i < length; i++) Assert.InRange(over[i], Compositor.ToByte(values[i] * alpha[i] + 0.6f * (1 - alpha[i])) - 1, Compositor.ToByte(values[i] * alpha[i] + 0.6f * (1 - alpha[i])) + 1);
+
+        var picture = new byte[length];
+        random.NextBytes(picture);
+        PlanarPixels.OverPlane(values, alpha, picture, new float[length], over);
+        for (int i = 0; i < length; i++)
+        {
+            var expected = Compositor.ToByte(values[i] * alpha[i] + picture[i] / 255f * (1 - alpha[i]));
+            Assert.InRange(over[i], expected - 1, expected + 1);
+        }
+    }
+}
+
+[Collection("model")]
+public sealed class MattingSessionTests
+{
+    private readonly ModelFixture _fixture;
+    public MattingSessionTests(ModelFixture fixture) => _fixture = fixture;
+
+    [Fact]
+    public void GivesTheSameMattesAsFrameByFrameProcessing()
+    {
+        // The video path (planar input, bound outputs, ping-pong states) against RvmModel.Process on the same frames.
+        var frames = Enumerable.Range(0, 4).Select(i => ImageFileReader.Read(TestData.Golden("vtest-seq", $"frame_{i:0000}.png"), i)).ToList();
+        int w = frames[0].Width, h = frames[0].Height, plane = w * h;
+        using var session = new MattingSession(_fixture.Model, w, h, 0.375f);
+        using var matte = session.CreateBuffer();
+        var state = RecurrentState.Initial;
+        foreach (var frame in frames)
+        {
+            var gbrp = new byte[3 * plane];
+            for (int p = 0; p < plane; p++)
+            {
+                gbrp[p] = frame.Pixels[3 * p + 1];
+                gbrp[plane + p] = frame.Pixels[3 * p + 2];
+                gbrp[2 * plane + p] = frame.Pixels[3 * p];
+            }
+            session.LoadPlanarGbr(gbrp);
+            session.Run(matte);
+            var expected = _fixture.Model.Process(frame, 0.375f, state);
+            state = expected.State;
+            for (int p = 0; p < plane; p++)
+            {
+                Assert.Equal(expected.Alpha[p], matte.Alpha[p], 5);
+                Assert.Equal(expected.Foreground[3 * p], matte.Foreground[p], 5);
+                Assert.Equal(expected.Foreground[3 * p + 2], matte.Foreground[2 * plane + p], 5);
+            }
+        }
+        Assert.Equal(4, session.FramesRun);
+    }
+}
