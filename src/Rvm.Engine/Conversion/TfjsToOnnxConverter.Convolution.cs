@@ -20,7 +20,7 @@ internal sealed partial class TfjsToOnnxConverter
         int kh = filter.Shape[0], kw = filter.Shape[1], cin = filter.Shape[2], cout = filter.Shape[3];
 
         var weights = AddInitializer(depthwise ? DepthwiseFilter(filter) : ConvFilter(filter));
-        var inputs = new List<string> { Transpose(scope, x, ToNchw), weights };
+        var inputs = new List<string> { ToConvLayout(scope, x), weights };
         var fused = node.GetStrings("fused_ops");
         int nextFused = 0;
         if (fused.Length > 0 && fused[0] == "BiasAdd")
@@ -49,7 +49,7 @@ internal sealed partial class TfjsToOnnxConverter
                 "Tanh" => Emit(scope, "Tanh", new[] { y }),
                 _ => throw new NotSupportedException($"{node}: fused activation {fused[i]} is not supported."),
             };
-        return Transpose(scope, y, ToNhwc);
+        return FromConvLayout(scope, y);
     }
 
     private static IEnumerable<OnnxAttribute> Padding(TfjsNode node)
@@ -127,14 +127,14 @@ internal sealed partial class TfjsToOnnxConverter
         };
         if (padding == "SAME") attributes.Add(OnnxAttribute.String("auto_pad", "SAME_UPPER"));
         else if (padding != "VALID") throw new NotSupportedException($"{node}: padding '{padding}' is not supported.");
-        var y = Emit(scope, "AveragePool", new[] { Transpose(scope, In(node, 0, scope), ToNchw) }, attributes.ToArray());
-        Set(scope, node, Transpose(scope, y, ToNhwc));
+        var y = Emit(scope, "AveragePool", new[] { ToConvLayout(scope, In(node, 0, scope)) }, attributes.ToArray());
+        Set(scope, node, FromConvLayout(scope, y));
     }
 
     private void ResizeBilinear(TfjsNode node, ConversionScope scope)
     {
         string mode = node.GetBool("align_corners") ? "align_corners" : node.GetBool("half_pixel_centers") ? "half_pixel" : "asymmetric";
-        var x = Transpose(scope, In(node, 0, scope), ToNchw);
+        var x = ToConvLayout(scope, In(node, 0, scope));
         var batchAndChannels = Emit(scope, "Slice", new[]
         {
             Emit(scope, "Shape", new[] { x }, type: OnnxDataType.Int64), Int64s(0), Int64s(2), Int64s(0),
@@ -146,6 +146,6 @@ internal sealed partial class TfjsToOnnxConverter
             OnnxAttribute.String("mode", "linear"),
             OnnxAttribute.String("coordinate_transformation_mode", mode),
         });
-        Set(scope, node, Transpose(scope, y, ToNhwc));
+        Set(scope, node, FromConvLayout(scope, y));
     }
 }

@@ -26,17 +26,28 @@ internal sealed partial class TfjsToOnnxConverter
             case "Square":
             {
                 var x = In(node, 0, scope);
-                Set(scope, node, Emit(scope, "Mul", new[] { x, x }));
+                Set(scope, node, SameLayout(x, Emit(scope, "Mul", new[] { x, x })));
                 break;
             }
             case "Relu":
             case "Sigmoid":
-            case "Tanh": Set(scope, node, Emit(scope, node.Op, new[] { In(node, 0, scope) })); break;
-            case "Relu6": Set(scope, node, Relu6(scope, In(node, 0, scope))); break;
+            case "Tanh":
+            {
+                var x = In(node, 0, scope);
+                Set(scope, node, SameLayout(x, Emit(scope, node.Op, new[] { x })));
+                break;
+            }
+            case "Relu6":
+            {
+                var x = In(node, 0, scope);
+                Set(scope, node, SameLayout(x, Relu6(scope, x)));
+                break;
+            }
             case "Cast":
             {
                 var to = FromTf(node.GetType("DstT"));
-                Set(scope, node, Emit(scope, "Cast", new[] { In(node, 0, scope) }, new[] { OnnxAttribute.Int("to", (long)to) }, type: to));
+                var x = In(node, 0, scope);
+                Set(scope, node, SameLayout(x, Emit(scope, "Cast", new[] { x }, new[] { OnnxAttribute.Int("to", (long)to) }, type: to)));
                 break;
             }
 
@@ -52,8 +63,11 @@ internal sealed partial class TfjsToOnnxConverter
             case "Pad": Pad(node, scope); break;
             case "BroadcastTo":
             {
+                var x = In(node, 0, scope);
                 var shape = CastTo(scope, In(node, 1, scope), OnnxDataType.Int64);
-                Set(scope, node, Emit(scope, "Expand", new[] { In(node, 0, scope), shape }));
+                // The target shape is TF's NHWC; an NCHW activation expands to it in NCHW order.
+                if (IsActivation(x)) shape = Emit(scope, "Gather", new[] { shape, Int64s(0, 3, 1, 2) }, new[] { OnnxAttribute.Int("axis", 0) });
+                Set(scope, node, SameLayout(x, Emit(scope, "Expand", new[] { x, shape })));
                 break;
             }
 
@@ -90,11 +104,55 @@ internal sealed partial class TfjsToOnnxConverter
         _names.Add(publicName);
         _types[publicName] = OnnxDataType.Float;
         // The ONNX interface is NCHW like the official release; the TF graph computes in NHWC.
-        return ImageInputs.Contains(publicName) ? Transpose(_root, publicName, ToNhwc) : publicName;
+        if (!ImageInputs.Contains(publicName)) return publicName;
+        return _nchw ? MarkActivation(publicName) : Transpose(_root, publicName, ToNhwc);
     }
 
-    private void Binary(TfjsNode node, ConversionScope scope, string op, OnnxDataType? type = null) =>
-        Set(scope, node, Emit(scope, op, new[] { In(node, 0, scope), In(node, 1, scope) }, type: type));
+    /// <summary>The output of an elementwise op is an activation when its input is.</summary>
+    private string SameLayout(string input, string output) => IsActivation(input) ? MarkActivation(output) : output;
+
+    private void Binary(TfjsNode node, ConversionScope scope, string op, OnnxDataType? type = null)
+    {
+        // A constant beside an activation is placed for NCHW broadcasting before it is ever emitted, so the
+        // NHWC-shaped original does not linger in the model unused.
+        var constA = ConstantOf(node.Inputs[0]);
+        var constB = ConstantOf(node.Inputs[1]);
+        string? a = constA == null ? In(node, 0, scope) : null;
+        string? b = constB == null ? In(node, 1, scope) : null;
+        bool actA = a != null && IsActivation(a), actB = b != null && IsActivation(b);
+        a ??= actB ? BroadcastOperand(node, constA!, () => In(node, 0, scope)) : In(node, 0, scope);
+        b ??= actA ? BroadcastOperand(node, constB!, () => In(node, 1, scope)) : In(node, 1, scope);
+        var result = Emit(scope, op, new[] { a, b }, type: type);
+        Set(scope, node, actA || actB ? MarkActivation(result) : result);
+    }
+
+    /// <summary>
+    /// A constant operand of an activation: NHWC broadcasting puts a vector on the channels (last axis), NCHW
+    /// needs it as [C,1,1]; a 4-D constant is transposed. Single values stay as they are.
+    /// </summary>
+    private string BroadcastOperand(TfjsNode node, TfjsTensor constant, Func<string> asIs)
+    {
+        if (constant.Values.Length == 1) return asIs();
+        var floats = constant.Floats;
+        switch (constant.Shape.Length)
+        {
+            case 1:
+                return AddInitializer(OnnxTensor.FromFloats(constant.Name + "/nchw", new long[] { floats.Length, 1, 1 }, floats));
+            case 4:
+            {
+                int n = constant.Shape[0], h = constant.Shape[1], w = constant.Shape[2], c = constant.Shape[3];
+                var nchw = new float[floats.Length];
+                for (int i = 0; i < n; i++)
+                    for (int y = 0; y < h; y++)
+                        for (int x = 0; x < w; x++)
+                            for (int k = 0; k < c; k++)
+                                nchw[((i * c + k) * h + y) * w + x] = floats[((i * h + y) * w + x) * c + k];
+                return AddInitializer(OnnxTensor.FromFloats(constant.Name + "/nchw", new long[] { n, c, h, w }, nchw));
+            }
+            default:
+                throw new NotSupportedException($"{node}: a rank-{constant.Shape.Length} constant beside an activation is not supported in the NCHW layout.");
+        }
+    }
 
     private void FloorMod(TfjsNode node, ConversionScope scope)
     {
@@ -129,7 +187,9 @@ internal sealed partial class TfjsToOnnxConverter
             var elseValue = BranchOutput(elseScope, node.Inputs[1 - trueIndex]);
             outputs[m] = UniqueName(node.Name);
             _types[outputs[m]] = TypeOf(thenValue);
-            Set(scope, node, outputs[m]);
+            if (IsActivation(thenValue) != IsActivation(elseValue))
+                throw new NotSupportedException($"{node}: its two sides have different layouts.");
+            Set(scope, node, IsActivation(thenValue) ? MarkActivation(outputs[m]) : outputs[m]);
         }
         var condition = Resolve(predicate, scope);
         scope.Graph.Nodes.Add(new OnnxNode("If", UniqueName(predicate + "/If"), new[] { condition }, outputs, new[]
@@ -143,7 +203,7 @@ internal sealed partial class TfjsToOnnxConverter
     private string BranchOutput(ConversionScope branch, string tensorRef)
     {
         var value = Resolve(tensorRef, branch);
-        var output = Emit(branch, "Identity", new[] { value }, output: UniqueName(value + "/out"));
+        var output = SameLayout(value, Emit(branch, "Identity", new[] { value }, output: UniqueName(value + "/out")));
         branch.Graph.Outputs.Add(new OnnxValueInfo(output, TypeOf(output), null));
         return output;
     }

@@ -11,7 +11,10 @@ internal sealed partial class TfjsToOnnxConverter
 {
     private void Shape(TfjsNode node, ConversionScope scope)
     {
-        var shape = Emit(scope, "Shape", new[] { In(node, 0, scope) }, type: OnnxDataType.Int64);
+        var x = In(node, 0, scope);
+        var shape = Emit(scope, "Shape", new[] { x }, type: OnnxDataType.Int64);
+        // TF's shape arithmetic expects NHWC order.
+        if (IsActivation(x)) shape = Emit(scope, "Gather", new[] { shape, Int64s(NhwcAxisInNchw) }, new[] { OnnxAttribute.Int("axis", 0) });
         var outType = node.HasAttr("out_type") ? FromTf(node.GetType("out_type")) : OnnxDataType.Int32;
         Set(scope, node, CastTo(scope, shape, outType));
     }
@@ -38,12 +41,14 @@ internal sealed partial class TfjsToOnnxConverter
                 squeeze.Add(i);
             }
         }
-        var axes = Enumerable.Range(0, begin.Length).Select(i => (long)i).ToArray();
+        var x = In(node, 0, scope);
+        if (IsActivation(x) && squeeze.Count > 0) throw new NotSupportedException($"{node}: shrinking an activation is not supported in the NCHW layout.");
+        var axes = Enumerable.Range(0, begin.Length).Select(i => Axis(x, i)).ToArray();
         var sliced = Emit(scope, "Slice", new[]
         {
-            In(node, 0, scope), Int64s(starts), Int64s(ends), Int64s(axes), Int64s(strides.Select(s => (long)s).ToArray()),
+            x, Int64s(starts), Int64s(ends), Int64s(axes), Int64s(strides.Select(s => (long)s).ToArray()),
         });
-        Set(scope, node, squeeze.Count == 0 ? sliced : Emit(scope, "Squeeze", new[] { sliced, Int64s(squeeze.ToArray()) }));
+        Set(scope, node, squeeze.Count == 0 ? SameLayout(x, sliced) : Emit(scope, "Squeeze", new[] { sliced, Int64s(squeeze.ToArray()) }));
     }
 
     /// <summary>TF Slice takes begin and size (-1: to the end); ONNX Slice takes starts and ends.</summary>
@@ -57,8 +62,9 @@ internal sealed partial class TfjsToOnnxConverter
         var toEnd = Emit(scope, "Equal", new[] { size, Int64Scalar(-1) }, type: OnnxDataType.Bool);
         var ends = Emit(scope, "Where", new[] { toEnd, Int64Scalar(long.MaxValue), Emit(scope, "Add", new[] { begin, size }) },
             type: OnnxDataType.Int64);
-        var axes = Int64s(Enumerable.Range(0, rank).Select(i => (long)i).ToArray());
-        Set(scope, node, Emit(scope, "Slice", new[] { x, begin, ends, axes }));
+        // Starts and ends stay in TF's axis order; the axes say where each one is stored.
+        var axes = Int64s(Enumerable.Range(0, rank).Select(i => Axis(x, i)).ToArray());
+        Set(scope, node, SameLayout(x, Emit(scope, "Slice", new[] { x, begin, ends, axes })));
     }
 
     private void Pack(TfjsNode node, ConversionScope scope)
@@ -75,49 +81,58 @@ internal sealed partial class TfjsToOnnxConverter
         int n = node.Inputs.Count - 1;
         var axis = RequireConstant(node, n).Ints[0];
         var parts = Enumerable.Range(0, n).Select(i => In(node, i, scope)).ToArray();
-        Set(scope, node, Emit(scope, "Concat", parts, new[] { OnnxAttribute.Int("axis", axis) }));
+        if (parts.Any(IsActivation) && !parts.All(IsActivation)) throw new NotSupportedException($"{node}: mixes activations with other tensors.");
+        Set(scope, node, SameLayout(parts[0], Emit(scope, "Concat", parts, new[] { OnnxAttribute.Int("axis", Axis(parts[0], axis)) })));
     }
 
     private void Split(TfjsNode node, ConversionScope scope, int valueIndex, int axisIndex, int[]? sizes)
     {
-        var axis = RequireConstant(node, axisIndex).Ints[0];
+        var value = In(node, valueIndex, scope);
+        var axis = Axis(value, RequireConstant(node, axisIndex).Ints[0]);
         int count = (int)node.GetInt("num_split");
-        var inputs = new List<string> { In(node, valueIndex, scope) };
+        var inputs = new List<string> { value };
         if (sizes != null)
         {
             if (sizes.Any(s => s < 0)) throw new NotSupportedException($"{node}: inferred split sizes (-1) are not supported.");
             inputs.Add(Int64s(sizes.Select(s => (long)s).ToArray()));
         }
         var outputs = EmitMany(scope, "Split", inputs.ToArray(), count, new[] { OnnxAttribute.Int("axis", axis) }, node.Name);
-        for (int i = 0; i < count; i++) Set(scope, node, outputs[i], i);
+        for (int i = 0; i < count; i++) Set(scope, node, SameLayout(value, outputs[i]), i);
     }
 
     private void Squeeze(TfjsNode node, ConversionScope scope)
     {
         var dims = node.GetInts("squeeze_dims");
-        var inputs = dims.Length == 0 ? new[] { In(node, 0, scope) } : new[] { In(node, 0, scope), Int64s(dims) };
+        var x = In(node, 0, scope);
+        if (IsActivation(x)) throw new NotSupportedException($"{node}: squeezing an activation is not supported in the NCHW layout.");
+        var inputs = dims.Length == 0 ? new[] { x } : new[] { x, Int64s(dims) };
         Set(scope, node, Emit(scope, "Squeeze", inputs));
     }
 
     private void Mean(TfjsNode node, ConversionScope scope)
     {
-        var axes = RequireConstant(node, 1).Ints.Select(a => (long)a).ToArray();
-        Set(scope, node, Emit(scope, "ReduceMean", new[] { In(node, 0, scope) }, new[]
+        var x = In(node, 0, scope);
+        var axes = RequireConstant(node, 1).Ints.Select(a => Axis(x, a)).ToArray();
+        bool keep = node.GetBool("keep_dims");
+        if (IsActivation(x) && !keep) throw new NotSupportedException($"{node}: a mean that drops axes of an activation is not supported in the NCHW layout.");
+        Set(scope, node, SameLayout(x, Emit(scope, "ReduceMean", new[] { x }, new[]
         {
-            OnnxAttribute.Ints("axes", axes), OnnxAttribute.Int("keepdims", node.GetBool("keep_dims") ? 1 : 0),
-        }));
+            OnnxAttribute.Ints("axes", axes), OnnxAttribute.Int("keepdims", keep ? 1 : 0),
+        })));
     }
 
     private void Pad(TfjsNode node, ConversionScope scope)
     {
         var paddings = RequireConstant(node, 1).Ints;
+        var x = In(node, 0, scope);
         int rank = paddings.Length / 2;
         var pads = new long[rank * 2];
         for (int i = 0; i < rank; i++)
         {
-            pads[i] = paddings[2 * i];
-            pads[rank + i] = paddings[2 * i + 1];
+            long axis = Axis(x, i);
+            pads[axis] = paddings[2 * i];
+            pads[rank + axis] = paddings[2 * i + 1];
         }
-        Set(scope, node, Emit(scope, "Pad", new[] { In(node, 0, scope), Int64s(pads) }, new[] { OnnxAttribute.String("mode", "constant") }));
+        Set(scope, node, SameLayout(x, Emit(scope, "Pad", new[] { x, Int64s(pads) }, new[] { OnnxAttribute.String("mode", "constant") })));
     }
 }

@@ -8,9 +8,11 @@ namespace Rvm.Conversion;
 /// <summary>
 /// Converts RVM's TensorFlow.js graph model into an ONNX model with the official RVM ONNX interface:
 /// NCHW inputs src [B,3,H,W] and r1i..r4i, downsample_ratio [1]; NCHW outputs fgr, pha, r1o..r4o.
-/// The TF graph is NHWC; convolutions, pools and resizes are wrapped in transposes that ONNX Runtime's
-/// transpose optimiser cancels. Nodes are converted on demand from the outputs back, so dead parts of the
-/// graph (asserts, unused shape arithmetic) never reach the ONNX model.
+/// The TF graph is NHWC. By default every 4-D activation is stored NCHW instead, and each op's axes, paddings
+/// and shape arithmetic are mapped to match ("activations"), so the model needs no transposes at all; the
+/// NHWC layout (transposes around convolutions, pools and resizes) remains for comparison. Nodes are converted
+/// on demand from the outputs back, so dead parts of the graph (asserts, unused shape arithmetic) never reach
+/// the ONNX model.
 /// </summary>
 internal sealed partial class TfjsToOnnxConverter
 {
@@ -27,15 +29,19 @@ internal sealed partial class TfjsToOnnxConverter
     private readonly Dictionary<string, OnnxDataType> _types = new Dictionary<string, OnnxDataType>(StringComparer.Ordinal);
     private readonly HashSet<string> _names = new HashSet<string>(StringComparer.Ordinal);
     private readonly HashSet<string> _initializers = new HashSet<string>(StringComparer.Ordinal);
+    // ONNX values that are 4-D activations: stored NCHW when _nchw, with TF's NHWC meaning.
+    private readonly HashSet<string> _activations = new HashSet<string>(StringComparer.Ordinal);
+    private readonly bool _nchw;
 
-    private TfjsToOnnxConverter(TfjsGraphModel model)
+    private TfjsToOnnxConverter(TfjsGraphModel model, bool nchw)
     {
         _model = model;
+        _nchw = nchw;
         _flow = new ControlFlowAnalysis(model);
         _root = new ConversionScope(new OnnxGraph("rvm"), null, null);
     }
 
-    public static OnnxModel Convert(TfjsGraphModel model)
+    public static OnnxModel Convert(TfjsGraphModel model, bool nchw = true)
     {
         foreach (var name in ImageInputs.Append(RatioInput))
             if (!model.SignatureInputs.ContainsKey(name))
@@ -43,7 +49,7 @@ internal sealed partial class TfjsToOnnxConverter
         foreach (var name in Outputs)
             if (!model.SignatureOutputs.ContainsKey(name))
                 throw new NotSupportedException($"The TFJS model has no output '{name}'; it is not an RVM model.");
-        return new TfjsToOnnxConverter(model).Run();
+        return new TfjsToOnnxConverter(model, nchw).Run();
     }
 
     private OnnxModel Run()
@@ -52,7 +58,8 @@ internal sealed partial class TfjsToOnnxConverter
         foreach (var name in Outputs)
         {
             var value = Resolve(_model.SignatureOutputs[name], _root);
-            Emit(_root, "Transpose", new[] { value }, new[] { OnnxAttribute.Ints("perm", ToNchw) }, name);
+            if (_nchw) Emit(_root, "Identity", new[] { Activation(value) }, output: name);
+            else Emit(_root, "Transpose", new[] { value }, new[] { OnnxAttribute.Ints("perm", ToNchw) }, name);
             var channels = name == "fgr" ? (object)3L : name == "pha" ? 1L : "c_" + name;
             graph.Outputs.Add(new OnnxValueInfo(name, OnnxDataType.Float,
                 new object[] { "batch", channels, name.StartsWith("r") ? "h_" + name : "height", name.StartsWith("r") ? "w_" + name : "width" }));
@@ -166,6 +173,36 @@ internal sealed partial class TfjsToOnnxConverter
 
     private string Transpose(ConversionScope scope, string value, long[] perm) =>
         Emit(scope, "Transpose", new[] { value }, new[] { OnnxAttribute.Ints("perm", perm) });
+
+    // ---- layout -------------------------------------------------------------------------------------
+
+    private static readonly long[] NhwcAxisInNchw = { 0, 2, 3, 1 };
+
+    private bool IsActivation(string value) => _nchw && _activations.Contains(value);
+
+    /// <summary>Marks a value as an NCHW activation (NCHW layout), and returns it.</summary>
+    private string MarkActivation(string value)
+    {
+        if (_nchw) _activations.Add(value);
+        return value;
+    }
+
+    private string Activation(string value) =>
+        !_nchw || _activations.Contains(value) ? value : throw new NotSupportedException($"'{value}' was expected to be a 4-D activation.");
+
+    /// <summary>A TF (NHWC) axis of an activation as the ONNX axis it is stored at.</summary>
+    private long Axis(string value, long axis)
+    {
+        if (!IsActivation(value)) return axis;
+        if (axis < 0) axis += 4;
+        return NhwcAxisInNchw[axis];
+    }
+
+    /// <summary>An activation in the layout ONNX convolutions, pools and resizes take (NCHW).</summary>
+    private string ToConvLayout(ConversionScope scope, string value) => _nchw ? Activation(value) : Transpose(scope, value, ToNchw);
+
+    /// <summary>A convolution's NCHW output as an activation of the graph's layout.</summary>
+    private string FromConvLayout(ConversionScope scope, string value) => _nchw ? MarkActivation(value) : Transpose(scope, value, ToNhwc);
 
     private string CastTo(ConversionScope scope, string value, OnnxDataType type) =>
         TypeOf(value) == type ? value : Emit(scope, "Cast", new[] { value }, new[] { OnnxAttribute.Int("to", (long)type) }, type: type);

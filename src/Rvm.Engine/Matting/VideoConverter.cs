@@ -21,6 +21,9 @@ public sealed class VideoConverter
 {
     // Frames in flight between stages: enough to keep every stage busy, few enough to keep 4K in flat memory.
     private const int QueueDepth = 2;
+    // Float mattes are 16 bytes a pixel (133 MB at 4K): as many as fit this budget, at least two (one being
+    // written by the network while the other is encoded), at most one per stage and queue slot.
+    private const long MatteBudgetBytes = 300L << 20;
 
     private readonly RvmModel _model;
 
@@ -166,9 +169,11 @@ public sealed class VideoConverter
             _stop = stop;
             _clock = clock;
             _session = new MattingSession(owner._model, width, height, ratio);
-            for (int i = 0; i < QueueDepth + 2; i++)
+            for (int i = 0; i < QueueDepth + 1; i++) _freeFrames.Add(new byte[width * height * 3]);
+            long matteBytes = 16L * width * height;
+            int mattes = (int)Math.Max(2, Math.Min(QueueDepth + 2, MatteBudgetBytes / matteBytes));
+            for (int i = 0; i < mattes; i++)
             {
-                _freeFrames.Add(new byte[width * height * 3]);
                 _allMattes.Add(_session.CreateBuffer());
                 _freeMattes.Add(_allMattes[i]);
             }
@@ -271,10 +276,12 @@ public sealed class VideoConverter
             var token = _stop.Token;
             int plane = _width * _height;
             bool transparent = _request.Background.Kind == BackgroundKind.Transparent;
-            var composition = new byte[plane * (transparent ? 4 : 3)];
-            var alpha = new byte[plane];
-            var foreground = new byte[plane * 3];
-            var scratch = new float[plane];
+            var kinds = Outputs(_request).Select(o => o.Kind).ToList();
+            var composition = kinds.Contains(OutputKind.Composition) ? new byte[plane * (transparent ? 4 : 3)] : Array.Empty<byte>();
+            var alpha = kinds.Contains(OutputKind.Alpha) ? new byte[plane] : Array.Empty<byte>();
+            var foreground = kinds.Contains(OutputKind.Foreground) ? new byte[plane * 3] : Array.Empty<byte>();
+            bool picture = _request.Background.Kind == BackgroundKind.Image || _request.Background.Kind == BackgroundKind.Video;
+            var scratch = picture ? new float[plane] : Array.Empty<float>();
             byte[]? backgroundPicture = null;
             VideoFrameReader? backgroundVideo = null;
             long frames = 0;

@@ -14,7 +14,7 @@ namespace Rvm.Models;
 internal static class TfjsConversionCache
 {
     /// <summary>Bump when the converter's output changes, so old conversions are not reused.</summary>
-    public const int ConverterVersion = 1;
+    public const int ConverterVersion = 3;
 
     public static string GetOrConvert(string modelJson, ModelCache cache, ModelLog log, out string sourceSha256)
     {
