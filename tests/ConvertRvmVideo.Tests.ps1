@@ -257,6 +257,18 @@ Describe 'Convert-RvmVideo' {
         }
     }
 
+    Context 'GPU codecs' {
+        It 'falls back to the CPU codecs with -HardwareVideo where ffmpeg has no GPU, and says why' -Skip:($env:RVM_EXPECT_CUDA -eq '1') {
+            $out = Convert-RvmVideo -LiteralPath $Tiny -Model $Model -CompositionPath (Join-Path $Work 'hw.mp4') -HardwareVideo -Verbose 4>&1
+            $result = $out | Where-Object { $_ -is [Rvm.Matting.RvmConversionResult] }
+            $result.FrameCount | Should -Be 4
+            $text = ($out | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message -join "`n"
+            $text | Should -Match 'GPU decoding is not available .+; decoding on the CPU'
+            $text | Should -Match 'NVENC is not available .+; encoding on the CPU'
+            (Get-Probe $result.CompositionPath).streams[0].codec_name | Should -Be 'h264'
+        }
+    }
+
     Context 'reruns' {
         BeforeAll {
             $script:Rerun = Join-Path $Work 'rerun'

@@ -95,3 +95,27 @@ public sealed class MediaTests
         Assert.Contains(".mp4 (H.264), .mov (ProRes), .webm (VP9) or .mkv (FFV1)", e.Message);
     }
 }
+
+public sealed class HardwareFallbackTests
+{
+    [Fact]
+    public void GpuCodecsThatCannotLoadAreReportedNotFatal()
+    {
+        if (Environment.GetEnvironmentVariable("RVM_EXPECT_CUDA") == "1") return;
+        // No NVIDIA driver here: both probes answer no, with ffmpeg's reason, and nothing throws.
+        Assert.False(HardwareCodecs.CudaDecode);
+        Assert.False(HardwareCodecs.NvencEncode);
+        Assert.Contains("cuda", HardwareCodecs.DecodeProblem!, StringComparison.OrdinalIgnoreCase);
+        Assert.False(string.IsNullOrWhiteSpace(HardwareCodecs.EncodeProblem));
+    }
+
+    [Fact]
+    public void NvencArgumentsAreUsedOnlyForColourMp4()
+    {
+        var colour = string.Join(" ", OutputFormat.Mp4.VideoArguments(FramePixels.Rgb, 64, 64, null, null, nvenc: true));
+        var matte = string.Join(" ", OutputFormat.Mp4.VideoArguments(FramePixels.Gray, 64, 64, null, null, nvenc: true));
+        Assert.Contains("h264_nvenc", colour);
+        Assert.Contains("libx264", matte);
+        Assert.Contains("yuvj420p", matte);
+    }
+}

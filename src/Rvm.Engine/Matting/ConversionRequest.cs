@@ -25,4 +25,6 @@ public sealed class ConversionRequest
     public double? VideoBitrateMbps { get; set; }
     /// <summary>Codec quality (CRF for H.264 and VP9); null: a good default.</summary>
     public int? Quality { get; set; }
+    /// <summary>Decode with the GPU (-hwaccel cuda) and encode H.264 with NVENC where ffmpeg can; CPU codecs otherwise.</summary>
+    public bool HardwareVideo { get; set; }
 }

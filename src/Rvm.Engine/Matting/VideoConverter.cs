@@ -49,10 +49,19 @@ public sealed class VideoConverter
             throw new FileNotFoundException($"The input '{request.Input}' does not exist.", request.Input);
     }
 
-    public RvmConversionResult Convert(ConversionRequest request, Action<ConversionProgress>? progress = null, CancellationToken cancel = default)
+    public RvmConversionResult Convert(ConversionRequest request, Action<ConversionProgress>? progress = null, CancellationToken cancel = default,
+        Action<string>? verbose = null)
     {
         Validate(request);
         PrepareOutputFolders(request);
+        bool gpuDecode = false, nvenc = false;
+        if (request.HardwareVideo)
+        {
+            gpuDecode = HardwareCodecs.CudaDecode;
+            nvenc = HardwareCodecs.NvencEncode;
+            verbose?.Invoke(gpuDecode ? "Decoding on the GPU (-hwaccel cuda)." : $"GPU decoding is not available ({HardwareCodecs.DecodeProblem}); decoding on the CPU.");
+            verbose?.Invoke(nvenc ? "Encoding H.264 with NVENC." : $"NVENC is not available ({HardwareCodecs.EncodeProblem}); encoding on the CPU.");
+        }
         var clock = Stopwatch.StartNew();
         bool folder = Directory.Exists(request.Input);
         var files = folder ? ImageSequenceReader.FilesOf(request.Input) : null;
@@ -73,8 +82,8 @@ public sealed class VideoConverter
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         using IFrameSource source = folder
             ? new ImageSequenceReader(files!, width, height, request.ImageSequenceFrameRate)
-            : new VideoFrameReader(request.Input, width, height, planar: true, cancel: stop.Token);
-        var job = new Job(this, request, source, info, width, height, ratio, total, progress, stop, clock);
+            : new VideoFrameReader(request.Input, width, height, planar: true, cancel: stop.Token, gpuDecode: gpuDecode);
+        var job = new Job(this, request, source, info, width, height, ratio, total, progress, stop, clock, nvenc);
         var frames = job.Run();
 
         var result = new RvmConversionResult
@@ -153,10 +162,12 @@ public sealed class VideoConverter
         private Exception? _failure;
         // NUT timestamps cannot be negative; an input that starts below zero is shifted, and only the NUT sees it.
         private long _ptsShift;
+        private readonly bool _nvenc;
 
         public Job(VideoConverter owner, ConversionRequest request, IFrameSource source, MediaInfo? info, int width, int height, float ratio,
-            long? total, Action<ConversionProgress>? progress, CancellationTokenSource stop, Stopwatch clock)
+            long? total, Action<ConversionProgress>? progress, CancellationTokenSource stop, Stopwatch clock, bool nvenc)
         {
+            _nvenc = nvenc;
             _owner = owner;
             _request = request;
             _source = source;
@@ -393,7 +404,7 @@ public sealed class VideoConverter
                     : kind == OutputKind.Composition && _request.Background.Kind == BackgroundKind.Transparent ? FramePixels.Rgba
                     : FramePixels.Rgb;
                 writers.Add((new VideoFileWriter(path, format, pixels, _width, _height, timeBase, offset < TimeSpan.Zero ? TimeSpan.Zero : offset,
-                    _info, _request.VideoBitrateMbps, _request.Quality, _total, token), kind));
+                    _info, _request.VideoBitrateMbps, _request.Quality, _total, token, _nvenc), kind));
             }
         }
     }

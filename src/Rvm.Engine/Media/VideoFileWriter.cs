@@ -25,7 +25,8 @@ public sealed class VideoFileWriter : IDisposable
     private long _frames;
 
     public VideoFileWriter(string finalPath, OutputFormat format, FramePixels pixels, int width, int height, Rational timeBase,
-        TimeSpan startOffset, MediaInfo? audioSource, double? bitrateMbps, int? quality, long? frameCountEstimate, CancellationToken cancel)
+        TimeSpan startOffset, MediaInfo? audioSource, double? bitrateMbps, int? quality, long? frameCountEstimate, CancellationToken cancel,
+        bool nvenc = false)
     {
         FinalPath = Path.GetFullPath(finalPath);
         _format = format;
@@ -46,7 +47,7 @@ public sealed class VideoFileWriter : IDisposable
         if (audio) arguments.AddRange(new[] { "-i", FfmpegInput.Of(audioSource!.Path) });
         arguments.AddRange(new[] { "-map", "0:v:0" });
         if (audio) arguments.AddRange(new[] { "-map", "1:a?" });
-        arguments.AddRange(format.VideoArguments(pixels, width, height, bitrateMbps, quality));
+        arguments.AddRange(format.VideoArguments(pixels, width, height, bitrateMbps, quality, nvenc));
         if (audio) arguments.AddRange(format.AudioArguments(audioSource!.AudioCodec));
         arguments.AddRange(new[] { "-fps_mode", "passthrough", "-map_metadata", "-1" });
         if (format.IsImageSequence)

@@ -30,7 +30,9 @@ public sealed class VideoFrameReader : IFrameSource
     /// <param name="width">Output width; the source is scaled to the output size when it differs (InputResize, or a background).</param>
     /// <param name="loop">Read the input over and over (a background video shorter than the input).</param>
     /// <param name="planar">Frames as planes G, B, R (ffmpeg's gbrp) instead of interleaved RGB24.</param>
-    public VideoFrameReader(string path, int width, int height, bool loop = false, bool cover = false, bool planar = false, CancellationToken cancel = default)
+    /// <param name="gpuDecode">Decode on the GPU (-hwaccel cuda); frames come back to memory for the filters.</param>
+    public VideoFrameReader(string path, int width, int height, bool loop = false, bool cover = false, bool planar = false,
+        CancellationToken cancel = default, bool gpuDecode = false)
     {
         _path = Path.GetFullPath(path);
         Width = width;
@@ -47,6 +49,7 @@ public sealed class VideoFrameReader : IFrameSource
         if (loop) arguments.AddRange(new[] { "-stream_loop", "-1" });
         // -xerror: a damaged or truncated stream is an error, not a shorter output.
         if (!loop) arguments.Add("-xerror");
+        if (gpuDecode) arguments.AddRange(new[] { "-hwaccel", "cuda" });
         arguments.AddRange(new[]
         {
             "-i", FfmpegInput.Of(_path), "-map", "0:v:0", "-an", "-sn", "-dn",

@@ -108,6 +108,10 @@ public sealed class ConvertRvmVideoCommand : RvmPathCmdlet
     [Parameter]
     public ExecutionDevice Device { get; set; } = ExecutionDevice.Auto;
 
+    /// <summary>Decode on the GPU and encode H.264 with NVENC where ffmpeg can; the CPU codecs otherwise, with a Verbose line.</summary>
+    [Parameter]
+    public SwitchParameter HardwareVideo { get; set; }
+
     [Parameter]
     public SwitchParameter Force { get; set; }
 
@@ -191,7 +195,7 @@ public sealed class ConvertRvmVideoCommand : RvmPathCmdlet
         try
         {
             var result = pump.Run(this, () => new VideoConverter(_model).Convert(request,
-                p => pump.Post(c => c.WriteProgress(FileProgress(name, p))), StopToken));
+                p => pump.Post(c => c.WriteProgress(FileProgress(name, p))), StopToken, pump.Log.Verbose));
             WriteProgress(new ProgressRecord(FileActivity, name, "Done") { ParentActivityId = ParentActivity, RecordType = ProgressRecordType.Completed });
             WriteVerbose($"'{request.Input}': {result.FrameCount} frames ({result.Width}x{result.Height}, ratio {result.DownsampleRatio}) in {result.Elapsed.TotalSeconds:0.0} s, {result.FramesPerSecond:0.00} fps.");
             WriteObject(result);
@@ -226,6 +230,7 @@ public sealed class ConvertRvmVideoCommand : RvmPathCmdlet
             DownsampleRatio = DownsampleRatio,
             VideoBitrateMbps = VideoBitrate,
             Quality = Quality,
+            HardwareVideo = HardwareVideo,
         };
         if (InputResize != null) (request.ResizeWidth, request.ResizeHeight) = (InputResize[0], InputResize[1]);
         var rate = Rational.Parse(FrameRate);

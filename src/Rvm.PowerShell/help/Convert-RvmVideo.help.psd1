@@ -24,6 +24,7 @@
         Quality         = 'Codec quality when no bitrate is given: CRF for H.264 (default 18) and VP9 (default 30); lower is better and larger.'
         Model           = 'The model to use (from Import-RvmModel). By default the default model is imported once and serves the whole pipeline.'
         Device          = 'The device for the default model when -Model is not given: Auto (default), Cpu, Cuda or TensorRT.'
+        HardwareVideo   = 'Decodes on an NVIDIA GPU (-hwaccel cuda) and encodes colour .mp4 outputs with NVENC, where this machine''s ffmpeg can; otherwise the CPU codecs are used and -Verbose says why. The matte stays on x264 to keep its full range.'
         Force           = 'Overwrites existing outputs.'
         SkipExisting    = 'Skips inputs whose outputs all exist (reruns of a scheduled job). Outputs only ever exist complete.'
     }
