@@ -6,8 +6,8 @@
 .NOTES
     model_fps: the network alone, input already a tensor, state carried (median of -Runs runs after warm-up).
     end_to_end_fps: a video file in, composition (H.264) and alpha (H.264) files out, through the same engine
-    as Convert-RvmVideo. peak_rss_mb: VmHWM of this process during that conversion (reset before each case);
-    the ffmpeg processes are separate and not counted.
+    as Convert-RvmVideo, in a fresh pwsh per conversion. peak_rss_mb: VmHWM of that converting process; the
+    ffmpeg processes are separate and not counted.
 #>
 param(
     [string] $ModulePath = (Join-Path $PSScriptRoot '../../out/Rvm/Rvm.psd1'),
@@ -51,21 +51,18 @@ function Measure-Model($Model, [string] $Clip, [double] $Ratio, [string] $Name) 
     [Rvm.Diagnostics.ModelBenchmark]::Measure($Model, $frame, $Ratio, 3, $Runs, $Name)
 }
 
-# Memory held by earlier cases (a session's arena, the managed heap) is given back before a case is measured.
-function Clear-Memory {
-    [Runtime.GCSettings]::LargeObjectHeapCompactionMode = 'CompactOnce'
-    [GC]::Collect(2, [GCCollectionMode]::Forced, $true, $true)
-    [GC]::WaitForPendingFinalizers()
-}
-
-function Measure-Conversion($Model, [string] $Clip, [double] $Ratio, [int] $Frames) {
-    Clear-Memory
-    $request = [Rvm.Matting.ConversionRequest]::new()
-    $request.Input = $Clip
-    $request.CompositionPath = Join-Path $work 'composition.mp4'
-    $request.AlphaPath = Join-Path $work 'alpha.mp4'
-    $request.DownsampleRatio = $Ratio
-    [Rvm.Diagnostics.ConversionBenchmark]::Measure($Model, $request, $Frames)
+# End to end in a fresh pwsh of the same version, so that the peak resident memory is this conversion's own
+# (a process never gives all its memory back, so a peak measured after other cases would include theirs).
+function Measure-Conversion([string] $Clip, [double] $Ratio, [int] $Frames) {
+    $json = Join-Path $work "conversion-$([guid]::NewGuid().ToString('N')).json"
+    $arguments = @('-NoProfile', '-NonInteractive', '-File', (Join-Path $PSScriptRoot 'Measure-Conversion.ps1'),
+        '-ModulePath', $ModulePath, '-Clip', $Clip, '-Ratio', $Ratio, '-Frames', $Frames, '-OutputFolder', $work,
+        '-OutputPath', $json, '-ThreadCount', $ThreadCount)
+    $exe = (Get-Process -Id $PID).Path
+    if ([IO.Path]::GetFileNameWithoutExtension($exe) -eq 'dotnet') { & $exe (Join-Path $PSHOME 'pwsh.dll') @arguments }
+    else { & $exe @arguments }
+    if ($LASTEXITCODE -ne 0) { throw "The conversion of $Clip failed." }
+    Get-Content -Raw $json | ConvertFrom-Json
 }
 
 try {
@@ -81,20 +78,20 @@ try {
         Write-Host "Case $($c.Name): model alone..."
         $m1 = Measure-Model $model $clip $c.Ratio $c.Name
         Write-Host "Case $($c.Name): end to end..."
-        $e = Measure-Conversion $model $clip $c.Ratio $c.Frames
+        $e = Measure-Conversion $clip $c.Ratio $c.Frames
         # The model alone again after the conversion; the faster of the two is the network's speed here.
         $m2 = Measure-Model $model $clip $c.Ratio $c.Name
         $m = if ($m2.MedianMs -lt $m1.MedianMs) { $m2 } else { $m1 }
         $threads = $model.ThreadCount
         $model.Dispose()
         [ordered]@{
-            case = $c.Name; width = $c.Width; height = $c.Height; frames = $e.Result.FrameCount; downsample_ratio = $c.Ratio
+            case = $c.Name; width = $c.Width; height = $c.Height; frames = $e.frames; downsample_ratio = $c.Ratio
             threads = $threads
             model_ms_median = [math]::Round($m.MedianMs, 1); model_fps = [math]::Round($m.Fps, 2)
-            end_to_end_fps = [math]::Round($e.FramesPerSecond, 2)
-            end_to_end_vs_model = [math]::Round($e.FramesPerSecond / $m.Fps, 3)
-            peak_rss_mb = [math]::Round($e.PeakResidentBytes / 1MB, 1)
-            steady_alloc_bytes_per_frame = [math]::Round($e.SteadyAllocatedBytesPerFrame)
+            end_to_end_fps = [math]::Round($e.fps, 2)
+            end_to_end_vs_model = [math]::Round($e.fps / $m.Fps, 3)
+            peak_rss_mb = [math]::Round($e.peak_rss_bytes / 1MB, 1)
+            steady_alloc_bytes_per_frame = [math]::Round($e.steady_alloc_bytes_per_frame)
         }
     }
 
@@ -102,18 +99,16 @@ try {
     $tuning = @()
     if (-not $Quick) {
         Write-Host 'Memory: 300 against 3000 frames of the same 720p clip...'
-        $model = Import-BenchModel
-        $short = Measure-Conversion $model (Get-BenchClip 1280 720 300) 0.375 300
-        $long = Measure-Conversion $model (Get-BenchClip 1280 720 3000) 0.375 3000
+        $short = Measure-Conversion (Get-BenchClip 1280 720 300) 0.375 300
+        $long = Measure-Conversion (Get-BenchClip 1280 720 3000) 0.375 3000
         $memory = [ordered]@{
             case = '1280x720 r0.375'
-            frames_300_peak_rss_mb = [math]::Round($short.PeakResidentBytes / 1MB, 1)
-            frames_3000_peak_rss_mb = [math]::Round($long.PeakResidentBytes / 1MB, 1)
-            growth_percent = [math]::Round(100 * ($long.PeakResidentBytes - $short.PeakResidentBytes) / $short.PeakResidentBytes, 1)
-            frames_3000_end_to_end_fps = [math]::Round($long.FramesPerSecond, 2)
-            frames_3000_steady_alloc_bytes_per_frame = [math]::Round($long.SteadyAllocatedBytesPerFrame)
+            frames_300_peak_rss_mb = [math]::Round($short.peak_rss_bytes / 1MB, 1)
+            frames_3000_peak_rss_mb = [math]::Round($long.peak_rss_bytes / 1MB, 1)
+            growth_percent = [math]::Round(100 * ($long.peak_rss_bytes - $short.peak_rss_bytes) / $short.peak_rss_bytes, 1)
+            frames_3000_end_to_end_fps = [math]::Round($long.fps, 2)
+            frames_3000_steady_alloc_bytes_per_frame = [math]::Round($long.steady_alloc_bytes_per_frame)
         }
-        $model.Dispose()
 
         Write-Host 'ONNX Runtime settings, model alone at 1920x1080 r0.25...'
         $clip = Get-BenchClip 1920 1080 300

@@ -21,9 +21,10 @@ public sealed class VideoConverter
 {
     // Frames in flight between stages: enough to keep every stage busy, few enough to keep 4K in flat memory.
     private const int QueueDepth = 2;
-    // Float mattes are 16 bytes a pixel (133 MB at 4K): as many as fit this budget, at least two (one being
-    // written by the network while the other is encoded), at most one per stage and queue slot.
-    private const long MatteBudgetBytes = 300L << 20;
+    // Float mattes are 16 bytes a pixel (133 MB at 4K): as many as fit this budget (two at 1080p, one at 4K), at
+    // most one per stage and queue slot. One is enough to overlap the stages, since the writer gives its matte
+    // back as soon as the pixels are composed, before the slow writes into the encoders.
+    private const long MatteBudgetBytes = 100L << 20;
 
     private readonly RvmModel _model;
 
@@ -180,9 +181,10 @@ public sealed class VideoConverter
             _stop = stop;
             _clock = clock;
             _session = new MattingSession(owner._model, width, height, ratio);
+            // Frames: one being decoded, one queued, one being loaded into the network.
             for (int i = 0; i < QueueDepth + 1; i++) _freeFrames.Add(new byte[width * height * 3]);
             long matteBytes = 16L * width * height;
-            int mattes = (int)Math.Max(2, Math.Min(QueueDepth + 2, MatteBudgetBytes / matteBytes));
+            int mattes = (int)Math.Max(1, Math.Min(QueueDepth + 2, MatteBudgetBytes / matteBytes));
             for (int i = 0; i < mattes; i++)
             {
                 _allMattes.Add(_session.CreateBuffer());
@@ -306,24 +308,26 @@ public sealed class VideoConverter
                         OpenWriters(writers, pts, token);
                         (backgroundPicture, backgroundVideo) = OpenBackground(token);
                     }
-                    foreach (var (writer, kind) in writers)
+                    // Every output's pixels first, then the matte goes back to the network: the slow part, the
+                    // writes into the encoders, overlaps the next frame's inference.
+                    foreach (var (_, kind) in writers)
                     {
                         switch (kind)
                         {
                             case OutputKind.Alpha:
                                 PlanarPixels.ToBytes(matte.Alpha, alpha);
-                                writer.Write(pts + _ptsShift, alpha);
                                 break;
                             case OutputKind.Foreground:
                                 ForegroundPlanes(matte, foreground);
-                                writer.Write(pts + _ptsShift, foreground);
                                 break;
                             default:
-                                writer.Write(pts + _ptsShift, Compose(matte, composition, backgroundPicture, backgroundVideo, scratch));
+                                Compose(matte, composition, backgroundPicture, backgroundVideo, scratch);
                                 break;
                         }
                     }
                     _freeMattes.Add(matte);
+                    foreach (var (writer, kind) in writers)
+                        writer.Write(pts + _ptsShift, kind == OutputKind.Alpha ? alpha : kind == OutputKind.Foreground ? foreground : composition);
                     frames++;
                     if (_progress != null && (_clock.Elapsed - lastReport).TotalMilliseconds >= 250)
                     {

@@ -1,0 +1,31 @@
+<#
+.SYNOPSIS
+    One end-to-end conversion for the benchmark, in a process of its own so that its peak resident memory
+    (VmHWM) is this conversion's alone. Writes its figures as JSON to -OutputPath.
+#>
+param(
+    [Parameter(Mandatory)] [string] $ModulePath,
+    [Parameter(Mandatory)] [string] $Clip,
+    [Parameter(Mandatory)] [double] $Ratio,
+    [Parameter(Mandatory)] [int] $Frames,
+    [Parameter(Mandatory)] [string] $OutputFolder,
+    [Parameter(Mandatory)] [string] $OutputPath,
+    [int] $ThreadCount = 0
+)
+$ErrorActionPreference = 'Stop'
+Import-Module $ModulePath
+$model = Import-RvmModel -Device Cpu -ThreadCount $ThreadCount
+$request = [Rvm.Matting.ConversionRequest]::new()
+$request.Input = $Clip
+$request.CompositionPath = Join-Path $OutputFolder 'composition.mp4'
+$request.AlphaPath = Join-Path $OutputFolder 'alpha.mp4'
+$request.DownsampleRatio = $Ratio
+$e = [Rvm.Diagnostics.ConversionBenchmark]::Measure($model, $request, $Frames)
+[ordered]@{
+    frames = $e.Result.FrameCount
+    fps = $e.FramesPerSecond
+    peak_rss_bytes = [Rvm.Diagnostics.ProcessMemory]::PeakResidentBytes()
+    steady_alloc_bytes_per_frame = $e.SteadyAllocatedBytesPerFrame
+    threads = $model.ThreadCount
+} | ConvertTo-Json | Set-Content $OutputPath
+$model.Dispose()
