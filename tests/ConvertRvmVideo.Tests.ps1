@@ -4,9 +4,17 @@ BeforeAll {
     $script:Work = Join-Path ([IO.Path]::GetTempPath()) "rvm-video-$([guid]::NewGuid().ToString('N'))"
     $script:Fx = Join-Path $Work 'fixtures'
     New-Item -ItemType Directory $Fx | Out-Null
+    # Fixtures come from the shared media beside the checkout; without it, from the bundled samples (the same
+    # footage, smaller).
     $media = Join-Path $RepoRoot '../shared/media'
-    if (-not (Test-Path (Join-Path $media 'vtest-first20s.avi'))) { throw "The shared media folder was not found at $media." }
-    $vtest = Join-Path $media 'vtest-first20s.avi'
+    if (Test-Path (Join-Path $media 'vtest-first20s.avi')) {
+        $vtest = Join-Path $media 'vtest-first20s.avi'
+        $portrait = Join-Path $media 'astronaut.png'
+    }
+    else {
+        $vtest = Join-Path $RepoRoot 'samples/street.mp4'
+        $portrait = Join-Path $RepoRoot 'samples/astronaut.jpg'
+    }
 
     # Small fixtures made from the shared media: 2 s at 10 fps, 320x240 unless said otherwise.
     function New-Fixture([string] $Name, [string[]] $Arguments) {
@@ -20,8 +28,8 @@ BeforeAll {
     $script:NoAudio = New-Fixture 'no-audio.mp4' @('-i', $vtest, '-t', '2', '-vf', 'scale=320:240', '-c:v', 'libx264', '-pix_fmt', 'yuv420p')
     $script:Rotated = New-Fixture 'rotated.mp4' @('-i', $WithAudio, '-c', 'copy', '-metadata:s:v:0', 'rotate=90')
     $script:Vfr = New-Fixture 'vfr.mkv' @('-i', $vtest, '-t', '2', '-vf', "scale=320:240,select='not(eq(mod(n\,3)\,1))'", '-fps_mode', 'vfr', '-c:v', 'libx264', '-pix_fmt', 'yuv420p')
-    $script:Odd = New-Fixture 'odd.mkv' @('-i', $vtest, '-t', '2', '-vf', 'format=rgb24,crop=321:241:200:150', '-c:v', 'ffv1', '-pix_fmt', 'bgr0')
-    $script:Pan = New-Fixture 'pan.mp4' @('-loop', '1', '-framerate', '10', '-i', (Join-Path $media 'astronaut.png'), '-t', '2',
+    $script:Odd = New-Fixture 'odd.mkv' @('-i', $vtest, '-t', '2', '-vf', 'format=rgb24,crop=321:241:10:10', '-c:v', 'ffv1', '-pix_fmt', 'bgr0')
+    $script:Pan = New-Fixture 'pan.mp4' @('-loop', '1', '-framerate', '10', '-i', $portrait, '-t', '2',
         '-vf', "crop=256:256:x='t*60':y=100", '-c:v', 'libx264', '-pix_fmt', 'yuv420p')
     $script:Ntsc = New-Fixture 'ntsc.mp4' @('-i', $vtest, '-t', '1', '-vf', 'scale=160:120', '-r', '30000/1001', '-c:v', 'libx264', '-pix_fmt', 'yuv420p')
     $script:Tiny = New-Fixture 'tiny.mp4' @('-i', $vtest, '-frames:v', '4', '-vf', 'scale=160:120', '-c:v', 'libx264', '-pix_fmt', 'yuv420p')
@@ -31,7 +39,7 @@ BeforeAll {
     $frames = @(0, 1, 2)
     $names = @('1.png', '2.png', '10.png')
     for ($i = 0; $i -lt 3; $i++) {
-        & ffmpeg -v error -y -i $vtest -vf "select='eq(n\,$(40 + 5 * $frames[$i]))',scale=160:120" -frames:v 1 (Join-Path $Folder $names[$i])
+        & ffmpeg -v error -y -i $vtest -vf "select='eq(n\,$(10 + 5 * $frames[$i]))',scale=160:120" -frames:v 1 (Join-Path $Folder $names[$i])
     }
 
     function Get-FrameCount([string] $Path) {
