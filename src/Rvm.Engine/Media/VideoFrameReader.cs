@@ -53,11 +53,16 @@ public sealed class VideoFrameReader : IFrameSource
         arguments.AddRange(new[]
         {
             "-i", FfmpegInput.Of(_path), "-map", "0:v:0", "-an", "-sn", "-dn",
-            "-vf", $"{scale},format={(planar ? "gbrp" : "rgb24")},showinfo=checksum=0",
-            "-fps_mode", "passthrough", "-f", "rawvideo", "-pix_fmt", planar ? "gbrp" : "rgb24", "pipe:1",
+            // Always planar from ffmpeg, so interleaved frames (Get-RvmVideoFrame) hold exactly the pixels the
+            // video pipeline sees: swscale's rgb24 and gbrp conversions can differ by a level.
+            "-vf", $"{scale},format=gbrp,showinfo=checksum=0",
+            "-fps_mode", "passthrough", "-f", "rawvideo", "-pix_fmt", "gbrp", "pipe:1",
         });
         _ffmpeg = new FfmpegProcess("ffmpeg", arguments, redirectInput: false, redirectOutput: true, OnStderr, cancel);
+        if (!planar) _planes = new byte[width * height * 3];
     }
+
+    private readonly byte[]? _planes;
 
     public int Width { get; }
     public int Height { get; }
@@ -89,6 +94,20 @@ public sealed class VideoFrameReader : IFrameSource
     /// of the video; throws when ffmpeg fails or the input is damaged.
     /// </summary>
     public bool TryRead(byte[] buffer, out long pts)
+    {
+        if (_planes == null) return TryReadPlanes(buffer, out pts);
+        if (!TryReadPlanes(_planes, out pts)) return false;
+        int plane = Width * Height;
+        for (int p = 0; p < plane; p++)
+        {
+            buffer[3 * p] = _planes[2 * plane + p];
+            buffer[3 * p + 1] = _planes[p];
+            buffer[3 * p + 2] = _planes[plane + p];
+        }
+        return true;
+    }
+
+    private bool TryReadPlanes(byte[] buffer, out long pts)
     {
         pts = 0;
         if (_finished) return false;
