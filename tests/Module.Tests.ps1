@@ -72,3 +72,21 @@ Describe 'The demo (README''s first command)' {
         finally { Remove-Item $out -Recurse -Force -ErrorAction SilentlyContinue }
     }
 }
+
+Describe 'Completion' {
+    It 'completes -Background colour names and Transparent on <Command>' -ForEach @(@{ Command = 'Convert-RvmVideo' }, @{ Command = 'Save-RvmFrame' }) {
+        $line = "$Command -Background Chr"
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be @('ChromaGreen', 'ChromaBlue')
+        $line = "$Command -Background tra"
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be @('Transparent')
+    }
+
+    It 'completes the enums of -Variant, -Device and -Output' {
+        $line = 'Import-RvmModel -Variant Res'
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be @('ResNet50')
+        $line = 'Convert-RvmVideo -Output Al'
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be @('Alpha')
+        $line = 'Import-RvmModel -Device Cu'
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be @('Cuda')
+    }
+}

@@ -75,6 +75,7 @@ public sealed class ConvertRvmVideoCommand : RvmPathCmdlet
     /// <summary>A colour (name, '#rrggbb', 'r,g,b'), a picture or video file, or 'Transparent'.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(BackgroundCompleter))]
     public string Background { get; set; } = "120,255,155";
 
     [Parameter]

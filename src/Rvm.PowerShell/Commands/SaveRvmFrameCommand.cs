@@ -36,6 +36,7 @@ public sealed class SaveRvmFrameCommand : RvmCmdlet
     /// <summary>Composition background: a colour name, '#rrggbb', 'r,g,b', or 'Transparent' for an RGBA PNG.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(BackgroundCompleter))]
     public string Background { get; set; } = "120,255,155";
 
     [Parameter]
