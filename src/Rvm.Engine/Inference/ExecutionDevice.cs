@@ -30,9 +30,4 @@ public sealed class SessionSettings
     public bool MemoryPattern { get; set; }
     /// <summary>ONNX Runtime's CPU memory arena.</summary>
     public bool CpuArena { get; set; } = true;
-    /// <summary>
-    /// Share one CPU arena between sessions that grows by what is asked rather than by powers of two (less
-    /// memory held for the large full-resolution tensors of the guided filter).
-    /// </summary>
-    public bool CompactArena { get; set; }
 }

@@ -65,31 +65,10 @@ internal static class SessionFactory
             EnableCpuMemArena = settings.CpuArena,
         };
         if (settings.ThreadCount > 0) options.IntraOpNumThreads = settings.ThreadCount;
-        if (settings.CompactArena && settings.CpuArena)
-        {
-            RegisterCompactArena();
-            options.AddSessionConfigEntry("session.use_env_allocators", "1");
-        }
         // Idle ONNX Runtime threads sleep instead of spinning, leaving the cores to ffmpeg and the other
         // stages between operators (measured: 4.09 -> 4.63 fps end to end at 1080p on 2 cores, model alone unchanged).
         options.AddSessionConfigEntry("session.intra_op.allow_spinning", settings.AllowSpinning ? "1" : "0");
         return options;
-    }
-
-    private static readonly object ArenaGate = new object();
-    private static bool _arenaRegistered;
-
-    /// <summary>One process-wide CPU arena that extends by the size requested (arena_extend_strategy 1).</summary>
-    private static void RegisterCompactArena()
-    {
-        lock (ArenaGate)
-        {
-            if (_arenaRegistered) return;
-            using var memory = new OrtMemoryInfo(OrtMemoryInfo.allocatorCPU, OrtAllocatorType.ArenaAllocator, 0, OrtMemType.Default);
-            using var arena = new OrtArenaCfg(0, 1, -1, -1);
-            OrtEnv.Instance().CreateAndRegisterAllocator(memory, arena);
-            _arenaRegistered = true;
-        }
     }
 
     private static InferenceSession CreateCpu(byte[] model, SessionSettings settings, Action<string> verbose)
