@@ -60,12 +60,7 @@ public sealed class MattingSessionTests
         foreach (var frame in frames)
         {
             var gbrp = new byte[3 * plane];
-            for (int p = 0; p < plane; p++)
-            {
-                gbrp[p] = frame.Pixels[3 * p + 1];
-                gbrp[plane + p] = frame.Pixels[3 * p + 2];
-                gbrp[2 * plane + p] = frame.Pixels[3 * p];
-            }
+            PlanarPixels.RgbToGbrPlanes(frame.Pixels, gbrp, plane);
             session.LoadPlanarGbr(gbrp);
             session.Run(matte);
             var expected = _fixture.Model.Process(frame, 0.375f, state);

@@ -101,6 +101,28 @@ public static class PlanarPixels
         for (; i < fgr.Length; i++) dst[i] = Compositor.ToByte(scratch[i] + (fgr[i] - scratch[i]) * alpha[i]);
     }
 
+    /// <summary>Interleaved RGB24 to planes G, B, R (ffmpeg's gbrp), the layout the video pipeline works in.</summary>
+    public static void RgbToGbrPlanes(byte[] rgb, byte[] gbrp, int pixels)
+    {
+        for (int p = 0; p < pixels; p++)
+        {
+            gbrp[p] = rgb[3 * p + 1];
+            gbrp[pixels + p] = rgb[3 * p + 2];
+            gbrp[2 * pixels + p] = rgb[3 * p];
+        }
+    }
+
+    /// <summary>Planes G, B, R back to interleaved RGB24.</summary>
+    public static void GbrPlanesToRgb(byte[] gbrp, byte[] rgb, int pixels)
+    {
+        for (int p = 0; p < pixels; p++)
+        {
+            rgb[3 * p] = gbrp[2 * pixels + p];
+            rgb[3 * p + 1] = gbrp[p];
+            rgb[3 * p + 2] = gbrp[pixels + p];
+        }
+    }
+
     /// <summary>Four float vectors in [0,1] to one byte vector, rounded.</summary>
     private static Vector<byte> Pack(Vector<float> a, Vector<float> b, Vector<float> c, Vector<float> d)
     {

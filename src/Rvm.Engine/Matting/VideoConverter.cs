@@ -126,6 +126,9 @@ public sealed class VideoConverter
         }
     }
 
+    /// <summary>The files (or folders) a request writes, composition first.</summary>
+    public static IReadOnlyList<string> OutputPaths(ConversionRequest request) => Outputs(request).Select(o => o.Path).ToList();
+
     private enum OutputKind
     {
         Composition,

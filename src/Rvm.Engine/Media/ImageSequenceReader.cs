@@ -44,14 +44,7 @@ public sealed class ImageSequenceReader : IFrameSource
     {
         pts = _next;
         if (_next >= _files.Count) return false;
-        var rgb = ImageFileReader.Read(_files[_next], _next, Width, Height).Pixels;
-        int plane = Width * Height;
-        for (int p = 0; p < plane; p++)
-        {
-            buffer[p] = rgb[3 * p + 1];
-            buffer[plane + p] = rgb[3 * p + 2];
-            buffer[2 * plane + p] = rgb[3 * p];
-        }
+        PlanarPixels.RgbToGbrPlanes(ImageFileReader.Read(_files[_next], _next, Width, Height).Pixels, buffer, Width * Height);
         _next++;
         return true;
     }

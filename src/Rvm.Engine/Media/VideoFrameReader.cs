@@ -97,13 +97,7 @@ public sealed class VideoFrameReader : IFrameSource
     {
         if (_planes == null) return TryReadPlanes(buffer, out pts);
         if (!TryReadPlanes(_planes, out pts)) return false;
-        int plane = Width * Height;
-        for (int p = 0; p < plane; p++)
-        {
-            buffer[3 * p] = _planes[2 * plane + p];
-            buffer[3 * p + 1] = _planes[p];
-            buffer[3 * p + 2] = _planes[plane + p];
-        }
+        Rvm.Imaging.PlanarPixels.GbrPlanesToRgb(_planes, buffer, Width * Height);
         return true;
     }
 

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using System.Management.Automation;
 using Rvm.Imaging;
 using Rvm.Inference;
@@ -166,8 +167,8 @@ public sealed class ConvertRvmVideoCommand : RvmPathCmdlet
                 continue;
             }
 
-            var outputs = OutputsOf(request);
-            var existing = outputs.FindAll(o => File.Exists(o) || Directory.Exists(o));
+            var outputs = VideoConverter.OutputPaths(request);
+            var existing = outputs.Where(o => File.Exists(o) || Directory.Exists(o)).ToList();
             if (SkipExisting && existing.Count == outputs.Count)
             {
                 WriteVerbose($"Skipping '{input}': its outputs exist ({string.Join(", ", outputs)}).");
@@ -192,7 +193,7 @@ public sealed class ConvertRvmVideoCommand : RvmPathCmdlet
         var pump = new LogPump(FileActivity);
         var name = System.IO.Path.GetFileName(request.Input.TrimEnd(System.IO.Path.DirectorySeparatorChar));
         WriteProgress(new ProgressRecord(ParentActivity, "Convert-RvmVideo", $"Input {_inputs}: {name}"));
-        WriteVerbose($"Converting '{request.Input}' on {_model!.Device} to {string.Join(", ", OutputsOf(request))}.");
+        WriteVerbose($"Converting '{request.Input}' on {_model!.Device} to {string.Join(", ", VideoConverter.OutputPaths(request))}.");
         try
         {
             var result = pump.Run(this, () => new VideoConverter(_model).Convert(request,
@@ -262,14 +263,5 @@ public sealed class ConvertRvmVideoCommand : RvmPathCmdlet
         if ((kinds & RvmOutput.Alpha) != 0) request.AlphaPath = Named("alpha");
         if ((kinds & RvmOutput.Foreground) != 0) request.ForegroundPath = Named("foreground");
         return request;
-    }
-
-    private static List<string> OutputsOf(ConversionRequest r)
-    {
-        var list = new List<string>();
-        if (r.CompositionPath != null) list.Add(r.CompositionPath);
-        if (r.AlphaPath != null) list.Add(r.AlphaPath);
-        if (r.ForegroundPath != null) list.Add(r.ForegroundPath);
-        return list;
     }
 }
