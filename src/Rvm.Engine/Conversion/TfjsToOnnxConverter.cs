@@ -43,13 +43,18 @@ internal sealed partial class TfjsToOnnxConverter
 
     public static OnnxModel Convert(TfjsGraphModel model, bool nchw = true)
     {
+        CheckSignature(model);
+        return new TfjsToOnnxConverter(model, nchw).Run();
+    }
+
+    private static void CheckSignature(TfjsGraphModel model)
+    {
         foreach (var name in ImageInputs.Append(RatioInput))
             if (!model.SignatureInputs.ContainsKey(name))
                 throw new NotSupportedException($"The TFJS model has no input '{name}'; it is not an RVM model.");
         foreach (var name in Outputs)
             if (!model.SignatureOutputs.ContainsKey(name))
                 throw new NotSupportedException($"The TFJS model has no output '{name}'; it is not an RVM model.");
-        return new TfjsToOnnxConverter(model, nchw).Run();
     }
 
     private OnnxModel Run()

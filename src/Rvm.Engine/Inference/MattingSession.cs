@@ -8,25 +8,36 @@ using Rvm.Imaging;
 namespace Rvm.Inference;
 
 /// <summary>
-/// One recurrent sequence on a model (a video): fixed frame size and ratio, every tensor allocated once. The input
-/// frame is written into one pinned buffer; outputs go straight into the caller's <see cref="MatteBuffer"/>s
-/// through an I/O binding; the states ping-pong between two sets, frame n's outputs bound as frame n+1's inputs,
-/// so nothing is allocated or copied per frame in the steady state. On a GPU the states live on the device
-/// and only fgr and pha come back.
+/// One recurrent sequence on a model (a video): fixed frame size and ratio, every tensor allocated once. Outputs
+/// go straight into the caller's buffers through an I/O binding; the states ping-pong between two sets, frame n's
+/// outputs bound as frame n+1's inputs, so nothing is allocated or copied per frame in the steady state. On a GPU
+/// the states live on the device and only fgr and pha come back.
+/// Where the model has a coefficient cut (converted TFJS models on the CPU) and the ratio is below 1, no full-size
+/// tensor is made at all: the frame is resized here to the network's size, ONNX Runtime runs only at that size
+/// and ends at the guided filter's coefficients (<see cref="RunCoefficients"/>), and <see cref="GuidedFilterTail"/>
+/// makes the full-size fgr and pha a row at a time, wherever the caller needs them.
 /// </summary>
 public sealed class MattingSession : IDisposable
 {
     private readonly RvmModel _model;
+    private readonly InferenceSession _session;
     private readonly float[] _src;
     private readonly Float16[]? _src16;
     private readonly OrtValue _srcValue;
-    private readonly OrtValue _ratioValue;
+    private readonly OrtValue? _ratioValue;
     private readonly OrtValue[] _initialStates;
     private readonly OrtIoBinding _binding;
     private readonly List<IDisposable> _owned = new List<IDisposable>();
     private OrtValue[]? _statesIn;
     private OrtValue[]? _statesOut;
     private readonly RunOptions _runOptions = new RunOptions();
+    // The coefficient cut: the resize's column table, the frame last loaded, and what Run needs to make a matte.
+    private readonly (int[] Lower, int[] Upper, float[] Weight) _columns;
+    private byte[]? _frame;
+    private CoefficientFrame? _coefficients;
+    private GuidedFilterTail.Band[]? _bands;
+    private MatteBuffer? _target;
+    private Action<int>? _runBand;
 
     public MattingSession(RvmModel model, int width, int height, float ratio)
     {
@@ -34,24 +45,39 @@ public sealed class MattingSession : IDisposable
         Width = width;
         Height = height;
         Ratio = DownsampleRatio.Validate(ratio);
-        int plane = width * height;
-        var shape = new long[] { 1, 3, height, width };
-        _src = new float[3 * plane];
-        if (model.IsFp16)
+        var cut = ratio < 1f ? model.CoefficientSession : null;
+        _session = cut ?? model.Session;
+        _binding = _session.CreateIoBinding();
+        if (cut != null)
         {
-            _src16 = new Float16[3 * plane];
-            _srcValue = OrtValue.CreateTensorValueFromMemory(_src16, shape);
+            LowWidth = Bilinear.ScaledSize(width, ratio);
+            LowHeight = Bilinear.ScaledSize(height, ratio);
+            (CoefficientWidth, CoefficientHeight) = model.CoefficientSize(LowWidth, LowHeight);
+            Tail = new GuidedFilterTail(width, height, CoefficientWidth, CoefficientHeight);
+            _columns = Bilinear.Columns(LowWidth, width);
+            _src = new float[3 * LowWidth * LowHeight];
+            _srcValue = OrtValue.CreateTensorValueFromMemory(_src, new long[] { 1, 3, LowHeight, LowWidth });
+            _binding.BindInput(Conversion.TfjsToOnnxConverter.SmallSourceInput, _srcValue);
         }
-        else _srcValue = OrtValue.CreateTensorValueFromMemory(_src, shape);
-        _ratioValue = OrtValue.CreateTensorValueFromMemory(new[] { ratio }, new long[] { 1 });
+        else
+        {
+            var shape = new long[] { 1, 3, height, width };
+            _src = new float[3 * width * height];
+            if (model.IsFp16)
+            {
+                _src16 = new Float16[_src.Length];
+                _srcValue = OrtValue.CreateTensorValueFromMemory(_src16, shape);
+            }
+            else _srcValue = OrtValue.CreateTensorValueFromMemory(_src, shape);
+            _ratioValue = OrtValue.CreateTensorValueFromMemory(new[] { ratio }, new long[] { 1 });
+            _binding.BindInput("src", _srcValue);
+            _binding.BindInput("downsample_ratio", _ratioValue);
+        }
         _initialStates = new OrtValue[4];
         for (int i = 0; i < 4; i++)
             _initialStates[i] = model.IsFp16
                 ? OrtValue.CreateTensorValueFromMemory(new Float16[1], new long[] { 1, 1, 1, 1 })
                 : OrtValue.CreateTensorValueFromMemory(new float[1], new long[] { 1, 1, 1, 1 });
-        _binding = model.Session.CreateIoBinding();
-        _binding.BindInput("src", _srcValue);
-        _binding.BindInput("downsample_ratio", _ratioValue);
     }
 
     public int Width { get; }
@@ -59,13 +85,38 @@ public sealed class MattingSession : IDisposable
     public float Ratio { get; }
     public long FramesRun { get; private set; }
 
-    /// <summary>A buffer for this session's outputs; make as many as may be in flight at once.</summary>
+    /// <summary>True when this session runs the coefficient cut: <see cref="RunCoefficients"/> and <see cref="Tail"/> apply.</summary>
+    public bool HasCoefficientCut => Tail != null;
+    /// <summary>The network's resolution in the coefficient cut.</summary>
+    public int LowWidth { get; }
+    public int LowHeight { get; }
+    /// <summary>The coefficients' resolution: the network's less the box filter's border.</summary>
+    public int CoefficientWidth { get; }
+    public int CoefficientHeight { get; }
+    /// <summary>Makes full-size rows from a frame and its coefficients (coefficient cut only).</summary>
+    internal GuidedFilterTail? Tail { get; }
+
+    /// <summary>A buffer for this session's full-size outputs; make as many as may be in flight at once.</summary>
     public MatteBuffer CreateBuffer() => new MatteBuffer(Width, Height, _model.IsFp16);
 
-    /// <summary>Loads a frame given as planes G, B, R (ffmpeg's gbrp), each Width*Height bytes.</summary>
+    /// <summary>A buffer for one frame's coefficients (coefficient cut only).</summary>
+    public CoefficientFrame CreateCoefficientFrame() =>
+        HasCoefficientCut ? new CoefficientFrame(CoefficientWidth, CoefficientHeight) : throw new InvalidOperationException("This session has no coefficient cut.");
+
+    /// <summary>
+    /// Loads a frame given as planes G, B, R (ffmpeg's gbrp), each Width*Height bytes. In the coefficient cut the
+    /// frame is resized here and also read again by <see cref="Run"/>: keep it unchanged until then.
+    /// </summary>
     public void LoadPlanarGbr(byte[] gbrp)
     {
         int plane = Width * Height;
+        if (gbrp.Length < 3 * plane) throw new ArgumentException($"A {Width}x{Height} frame needs {3 * plane} bytes.", nameof(gbrp));
+        if (HasCoefficientCut)
+        {
+            Bilinear.DownsamplePlanarGbr(gbrp, Width, Height, _src, LowWidth, LowHeight, _columns.Lower, _columns.Upper, _columns.Weight);
+            _frame = gbrp;
+            return;
+        }
         var src = _src.AsSpan();
         var pixels = gbrp.AsSpan();
         PlanarPixels.ToUnit(pixels.Slice(2 * plane, plane), src.Slice(0, plane));         // R
@@ -77,9 +128,31 @@ public sealed class MattingSession : IDisposable
     /// <summary>Runs the loaded frame; fgr and pha land in <paramref name="output"/>, the state moves on.</summary>
     public void Run(MatteBuffer output, CancellationToken cancel = default)
     {
+        if (!HasCoefficientCut)
+        {
+            _binding.BindOutput("fgr", output.ForegroundValue);
+            _binding.BindOutput("pha", output.AlphaValue);
+            Execute(cancel);
+            output.FromFp16();
+            return;
+        }
+        _coefficients ??= CreateCoefficientFrame();
+        RunCoefficients(_coefficients, cancel);
+        MakeMatte(output);
+    }
+
+    /// <summary>Runs the loaded frame to its guided filter's coefficients only (coefficient cut); the state moves on.</summary>
+    public void RunCoefficients(CoefficientFrame output, CancellationToken cancel = default)
+    {
+        if (!HasCoefficientCut) throw new InvalidOperationException("This session has no coefficient cut.");
+        _binding.BindOutput(Conversion.TfjsToOnnxConverter.CoefficientOutputs[0], output.AValue);
+        _binding.BindOutput(Conversion.TfjsToOnnxConverter.CoefficientOutputs[1], output.BValue);
+        Execute(cancel);
+    }
+
+    private void Execute(CancellationToken cancel)
+    {
         if (_model.IsDisposed) throw new ObjectDisposedException(nameof(RvmModel), "The model was disposed during the conversion.");
-        _binding.BindOutput("fgr", output.ForegroundValue);
-        _binding.BindOutput("pha", output.AlphaValue);
         var inputs = _statesIn ?? _initialStates;
         for (int i = 0; i < 4; i++) _binding.BindInput(ModelContract.StateInputs[i], inputs[i]);
         if (_statesOut == null)
@@ -91,7 +164,7 @@ public sealed class MattingSession : IDisposable
         {
             try
             {
-                _model.Session.RunWithBinding(_runOptions, _binding);
+                _session.RunWithBinding(_runOptions, _binding);
             }
             catch (OnnxRuntimeException) when (cancel.IsCancellationRequested)
             {
@@ -99,11 +172,37 @@ public sealed class MattingSession : IDisposable
             }
         }
         _binding.SynchronizeBoundOutputs();
-        output.FromFp16();
 
         if (_statesOut == null) AdoptFirstStates();
         else (_statesIn, _statesOut) = (_statesOut, _statesIn);
         FramesRun++;
+    }
+
+    /// <summary>The full-size matte of the loaded frame from its coefficients, in row bands on every core.</summary>
+    private void MakeMatte(MatteBuffer output)
+    {
+        if (_bands == null)
+        {
+            _bands = new GuidedFilterTail.Band[Math.Max(1, Math.Min(_model.ThreadCount, Height))];
+            for (int i = 0; i < _bands.Length; i++) _bands[i] = Tail!.CreateBand();
+            _runBand = MatteBand;
+        }
+        _target = output;
+        if (_bands.Length == 1) MatteBand(0);
+        else System.Threading.Tasks.Parallel.For(0, _bands.Length, _runBand!);
+        _target = null;
+    }
+
+    private void MatteBand(int index)
+    {
+        var band = _bands![index];
+        band.Reset();
+        int plane = Width * Height;
+        var fgr = _target!.Foreground;
+        for (int y = Height * index / _bands.Length, end = Height * (index + 1) / _bands.Length; y < end; y++)
+            Tail!.Row(band, y, _frame!, _coefficients!.A, _coefficients.B,
+                fgr.AsSpan(y * Width, Width), fgr.AsSpan(plane + y * Width, Width), fgr.AsSpan(2 * plane + y * Width, Width),
+                _target.Alpha.AsSpan(y * Width, Width));
     }
 
     /// <summary>
@@ -137,7 +236,8 @@ public sealed class MattingSession : IDisposable
         _binding.Dispose();
         _runOptions.Dispose();
         _srcValue.Dispose();
-        _ratioValue.Dispose();
+        _ratioValue?.Dispose();
+        _coefficients?.Dispose();
         foreach (var v in _initialStates) v.Dispose();
         foreach (var v in _owned) v.Dispose();
     }

@@ -19,11 +19,13 @@ public sealed class RvmModel : IDisposable
     private readonly InferenceSession _session;
     private readonly bool _fp16;
     private readonly OrtAllocator? _deviceAllocator;
+    private readonly Lazy<InferenceSession?> _coefficients;
     private int _disposed;
 
-    private RvmModel(InferenceSession session, ResolvedModel resolved, string device, int deviceId, int threads, bool fp16)
+    private RvmModel(InferenceSession session, ResolvedModel resolved, SessionSettings settings, string device, int threads, bool fp16)
     {
         _session = session;
+        int deviceId = settings.DeviceId;
         _fp16 = fp16;
         // On a GPU the recurrent state stays in device memory between frames.
         if (device.StartsWith("CPU", StringComparison.Ordinal)) StateMemory = OrtMemoryInfo.DefaultInstance;
@@ -39,7 +41,21 @@ public sealed class RvmModel : IDisposable
         Path = resolved.OnnxPath;
         Device = device;
         ThreadCount = threads;
+        // Only the CPU gains from the coefficient cut (its memory and speed), and it is built on first use.
+        _coefficients = new Lazy<InferenceSession?>(() => resolved.CoefficientsPath != null && _deviceAllocator == null && !fp16
+            ? SessionFactory.Create(File.ReadAllBytes(resolved.CoefficientsPath), CpuCopy(settings), _ => { }, out _)
+            : null);
     }
+
+    private static SessionSettings CpuCopy(SessionSettings s) => new SessionSettings
+    {
+        Device = ExecutionDevice.Cpu,
+        ThreadCount = s.ThreadCount,
+        GraphOptimization = s.GraphOptimization,
+        AllowSpinning = s.AllowSpinning,
+        MemoryPattern = s.MemoryPattern,
+        CpuArena = s.CpuArena,
+    };
 
     public RvmVariant Variant { get; }
     public RvmPrecision Precision { get; }
@@ -56,6 +72,38 @@ public sealed class RvmModel : IDisposable
     internal InferenceSession Session => _session;
 
     internal bool IsFp16 => _fp16;
+
+    /// <summary>
+    /// The network cut at its guided filter's coefficients (converted TFJS models on the CPU), for ratios below 1:
+    /// <see cref="MattingSession"/> then computes the full-resolution tail itself. Null when there is none.
+    /// </summary>
+    internal InferenceSession? CoefficientSession => _coefficients.Value;
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(int, int), (int, int)> _coefficientSizes =
+        new System.Collections.Concurrent.ConcurrentDictionary<(int, int), (int, int)>();
+
+    /// <summary>
+    /// The size of the guided filter's coefficients for a network input of the given size: smaller than it, since
+    /// RVM's box filter is a VALID convolution. Found once per size by running the cut on a blank input.
+    /// </summary>
+    internal (int Width, int Height) CoefficientSize(int width, int height) => _coefficientSizes.GetOrAdd((width, height), key =>
+    {
+        var session = CoefficientSession ?? throw new InvalidOperationException("This model has no coefficient cut.");
+        var inputs = new List<OrtValue> { OrtValue.CreateTensorValueFromMemory(new float[3 * key.Item1 * key.Item2], new long[] { 1, 3, key.Item2, key.Item1 }) };
+        try
+        {
+            for (int i = 0; i < 4; i++) inputs.Add(OrtValue.CreateTensorValueFromMemory(new float[1], new long[] { 1, 1, 1, 1 }));
+            using var runOptions = new RunOptions();
+            using var outputs = session.Run(runOptions, new[] { Conversion.TfjsToOnnxConverter.SmallSourceInput }.Concat(ModelContract.StateInputs).ToArray(),
+                inputs, new[] { Conversion.TfjsToOnnxConverter.CoefficientOutputs[0] });
+            var shape = outputs[0].GetTensorTypeAndShape().Shape;
+            return ((int)shape[3], (int)shape[2]);
+        }
+        finally
+        {
+            foreach (var v in inputs) v.Dispose();
+        }
+    });
 
     /// <summary>Where recurrent states are kept between frames: host memory, or the GPU's.</summary>
     internal OrtMemoryInfo StateMemory { get; }
@@ -90,7 +138,7 @@ public sealed class RvmModel : IDisposable
         {
             var elementType = ModelContract.Validate(resolved.OnnxPath, session.InputMetadata, session.OutputMetadata);
             int threads = settings.ThreadCount > 0 ? settings.ThreadCount : Environment.ProcessorCount;
-            return new RvmModel(session, resolved, device, settings.DeviceId, threads, elementType == TensorElementType.Float16);
+            return new RvmModel(session, resolved, settings, device, threads, elementType == TensorElementType.Float16);
         }
         catch
         {
@@ -165,6 +213,7 @@ public sealed class RvmModel : IDisposable
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         _deviceAllocator?.Dispose();
         _session.Dispose();
+        if (_coefficients.IsValueCreated) _coefficients.Value?.Dispose();
     }
 
     public override string ToString() => $"RVM {Variant} {Precision} on {Device}";

@@ -21,9 +21,10 @@ public sealed class VideoConverter
 {
     // Frames in flight between stages: enough to keep every stage busy, few enough to keep 4K in flat memory.
     private const int QueueDepth = 2;
-    // Float mattes are 16 bytes a pixel (133 MB at 4K): as many as fit this budget (two at 1080p, one at 4K), at
-    // most one per stage and queue slot. One is enough to overlap the stages, since the writer gives its matte
-    // back as soon as the pixels are composed, before the slow writes into the encoders.
+    // Where the model has no coefficient cut (an official ONNX file, a GPU, ratio 1), float mattes of 16 bytes a
+    // pixel (133 MB at 4K) travel instead: as many as fit this budget (two at 1080p, one at 4K), at most one per
+    // stage and queue slot. One is enough to overlap the stages, since the writer gives its matte back as soon as
+    // the pixels are composed, before the slow writes into the encoders.
     private const long MatteBudgetBytes = 100L << 20;
 
     private readonly RvmModel _model;
@@ -143,6 +144,23 @@ public sealed class VideoConverter
         if (r.ForegroundPath != null) yield return (r.ForegroundPath, OutputKind.Foreground);
     }
 
+    /// <summary>A frame leaving the network: its full-size matte, or (coefficient cut) its bytes and coefficients.</summary>
+    private readonly struct Matted
+    {
+        public Matted(long pts, MatteBuffer? matte, byte[]? pixels, CoefficientFrame? coefficients)
+        {
+            Pts = pts;
+            Matte = matte;
+            Pixels = pixels;
+            Coefficients = coefficients;
+        }
+
+        public long Pts { get; }
+        public MatteBuffer? Matte { get; }
+        public byte[]? Pixels { get; }
+        public CoefficientFrame? Coefficients { get; }
+    }
+
     /// <summary>One conversion's stages and the state they share.</summary>
     private sealed class Job
     {
@@ -159,10 +177,11 @@ public sealed class VideoConverter
         // Fixed pools: every frame and matte buffer that can be in flight at once, allocated once.
         private readonly BlockingCollection<byte[]> _freeFrames = new BlockingCollection<byte[]>();
         private readonly BlockingCollection<MatteBuffer> _freeMattes = new BlockingCollection<MatteBuffer>();
+        private readonly BlockingCollection<CoefficientFrame> _freeCoefficients = new BlockingCollection<CoefficientFrame>();
         private readonly BlockingCollection<(byte[] Pixels, long Pts)> _decoded = new BlockingCollection<(byte[], long)>(QueueDepth);
-        private readonly BlockingCollection<(MatteBuffer Matte, long Pts)> _matted = new BlockingCollection<(MatteBuffer, long)>(QueueDepth);
+        private readonly BlockingCollection<Matted> _matted = new BlockingCollection<Matted>(QueueDepth);
         private readonly MattingSession _session;
-        private readonly List<MatteBuffer> _allMattes = new List<MatteBuffer>();
+        private readonly List<IDisposable> _buffers = new List<IDisposable>();
         private Exception? _failure;
         // NUT timestamps cannot be negative; an input that starts below zero is shifted, and only the NUT sees it.
         private long _ptsShift;
@@ -184,15 +203,27 @@ public sealed class VideoConverter
             _stop = stop;
             _clock = clock;
             _session = new MattingSession(owner._model, width, height, ratio);
-            // Frames: one being decoded, one queued, one being loaded into the network.
-            for (int i = 0; i < QueueDepth + 1; i++) _freeFrames.Add(new byte[width * height * 3]);
-            long matteBytes = 16L * width * height;
-            int mattes = (int)Math.Max(1, Math.Min(QueueDepth + 2, MatteBudgetBytes / matteBytes));
-            for (int i = 0; i < mattes; i++)
+            if (_session.HasCoefficientCut)
             {
-                _allMattes.Add(_session.CreateBuffer());
-                _freeMattes.Add(_allMattes[i]);
+                // The frame's bytes travel on to the writer with its coefficients (a few MB at the network's size):
+                // one being decoded, the queues, one in the network and one being composed.
+                for (int i = 0; i < 2 * QueueDepth + 3; i++) _freeFrames.Add(new byte[width * height * 3]);
+                for (int i = 0; i < QueueDepth + 2; i++) _freeCoefficients.Add(Own(_session.CreateCoefficientFrame()));
             }
+            else
+            {
+                // Frames: one being decoded, one queued, one being loaded into the network.
+                for (int i = 0; i < QueueDepth + 1; i++) _freeFrames.Add(new byte[width * height * 3]);
+                long matteBytes = 16L * width * height;
+                int mattes = (int)Math.Max(1, Math.Min(QueueDepth + 2, MatteBudgetBytes / matteBytes));
+                for (int i = 0; i < mattes; i++) _freeMattes.Add(Own(_session.CreateBuffer()));
+            }
+        }
+
+        private T Own<T>(T buffer) where T : IDisposable
+        {
+            _buffers.Add(buffer);
+            return buffer;
         }
 
         public long Run()
@@ -224,7 +255,7 @@ public sealed class VideoConverter
             {
                 foreach (var (writer, _) in writers) writer.Dispose();
                 _session.Dispose();
-                foreach (var matte in _allMattes) matte.Dispose();
+                foreach (var buffer in _buffers) buffer.Dispose();
             }
         }
 
@@ -277,11 +308,19 @@ public sealed class VideoConverter
                 var token = _stop.Token;
                 foreach (var (pixels, pts) in _decoded.GetConsumingEnumerable(token))
                 {
+                    if (_session.HasCoefficientCut)
+                    {
+                        var coefficients = _freeCoefficients.Take(token);
+                        _session.LoadPlanarGbr(pixels);
+                        _session.RunCoefficients(coefficients, token);
+                        _matted.Add(new Matted(pts, null, pixels, coefficients), token);
+                        continue;
+                    }
                     var matte = _freeMattes.Take(token);
                     _session.LoadPlanarGbr(pixels);
                     _freeFrames.Add(pixels);
                     _session.Run(matte, token);
-                    _matted.Add((matte, pts), token);
+                    _matted.Add(new Matted(pts, matte, null, null), token);
                 }
             }
             finally { _matted.CompleteAdding(); }
@@ -290,47 +329,39 @@ public sealed class VideoConverter
         private long Write(List<(VideoFileWriter Writer, OutputKind Kind)> writers)
         {
             var token = _stop.Token;
-            int plane = _width * _height;
-            bool transparent = _request.Background.Kind == BackgroundKind.Transparent;
             var kinds = Outputs(_request).Select(o => o.Kind).ToList();
-            var composition = kinds.Contains(OutputKind.Composition) ? new byte[plane * (transparent ? 4 : 3)] : Array.Empty<byte>();
-            var alpha = kinds.Contains(OutputKind.Alpha) ? new byte[plane] : Array.Empty<byte>();
-            var foreground = kinds.Contains(OutputKind.Foreground) ? new byte[plane * 3] : Array.Empty<byte>();
-            bool picture = _request.Background.Kind == BackgroundKind.Image || _request.Background.Kind == BackgroundKind.Video;
-            var scratch = picture ? new float[plane] : Array.Empty<float>();
+            var composer = new FrameComposer(_width, _height, _request.Background, kinds.Contains(OutputKind.Composition),
+                kinds.Contains(OutputKind.Alpha), kinds.Contains(OutputKind.Foreground), _session.Tail, Environment.ProcessorCount);
             byte[]? backgroundPicture = null;
             VideoFrameReader? backgroundVideo = null;
             long frames = 0;
             var lastReport = TimeSpan.Zero;
             try
             {
-                foreach (var (matte, pts) in _matted.GetConsumingEnumerable(token))
+                foreach (var item in _matted.GetConsumingEnumerable(token))
                 {
                     if (frames == 0)
                     {
-                        OpenWriters(writers, pts, token);
+                        OpenWriters(writers, item.Pts, token);
                         (backgroundPicture, backgroundVideo) = OpenBackground(token);
                     }
-                    // Every output's pixels first, then the matte goes back to the network: the slow part, the
-                    // writes into the encoders, overlaps the next frame's inference.
-                    foreach (var (_, kind) in writers)
+                    if (backgroundVideo != null && !backgroundVideo.TryRead(backgroundPicture!, out _))
+                        throw new InvalidDataException($"The background video '{_request.Background.Path}' gave no frame.");
+                    // Every output's pixels first, then the buffers go back: the slow part, the writes into the
+                    // encoders, overlaps the next frame's inference.
+                    if (item.Matte != null)
                     {
-                        switch (kind)
-                        {
-                            case OutputKind.Alpha:
-                                PlanarPixels.ToBytes(matte.Alpha, alpha);
-                                break;
-                            case OutputKind.Foreground:
-                                ForegroundPlanes(matte, foreground);
-                                break;
-                            default:
-                                Compose(matte, composition, backgroundPicture, backgroundVideo, scratch);
-                                break;
-                        }
+                        composer.Compose(item.Matte, backgroundPicture);
+                        _freeMattes.Add(item.Matte);
                     }
-                    _freeMattes.Add(matte);
+                    else
+                    {
+                        composer.Compose(item.Pixels!, item.Coefficients!, backgroundPicture);
+                        _freeFrames.Add(item.Pixels!);
+                        _freeCoefficients.Add(item.Coefficients!);
+                    }
                     foreach (var (writer, kind) in writers)
-                        writer.Write(pts + _ptsShift, kind == OutputKind.Alpha ? alpha : kind == OutputKind.Foreground ? foreground : composition);
+                        writer.Write(item.Pts + _ptsShift, kind == OutputKind.Alpha ? composer.Alpha : kind == OutputKind.Foreground ? composer.Foreground : composer.Composition);
                     frames++;
                     if (_progress != null && (_clock.Elapsed - lastReport).TotalMilliseconds >= 250)
                     {
@@ -343,46 +374,6 @@ public sealed class VideoConverter
             if (frames == 0) ThrowIfFailed();
             _progress?.Invoke(new ConversionProgress(_request.Input, frames, frames, _clock.Elapsed));
             return frames;
-        }
-
-        // The network gives planes R, G, B; ffmpeg's gbrp wants G, B, R.
-        private static readonly int[] GbrFromRgb = { 1, 2, 0 };
-
-        private Span<float> ForegroundPlane(MatteBuffer matte, int gbrPlane)
-        {
-            int plane = _width * _height;
-            return matte.Foreground.AsSpan(GbrFromRgb[gbrPlane] * plane, plane);
-        }
-
-        private void ForegroundPlanes(MatteBuffer matte, byte[] into)
-        {
-            int plane = _width * _height;
-            for (int p = 0; p < 3; p++) PlanarPixels.ToBytes(ForegroundPlane(matte, p), into.AsSpan(p * plane, plane));
-        }
-
-        private byte[] Compose(MatteBuffer matte, byte[] into, byte[]? picture, VideoFrameReader? video, float[] scratch)
-        {
-            int plane = _width * _height;
-            var background = _request.Background;
-            switch (background.Kind)
-            {
-                case BackgroundKind.Transparent:
-                    ForegroundPlanes(matte, into);
-                    PlanarPixels.ToBytes(matte.Alpha, into.AsSpan(3 * plane, plane));
-                    return into;
-                case BackgroundKind.Colour:
-                    var c = background.Colour;
-                    var gbr = new[] { c.Green / 255f, c.Blue / 255f, c.Red / 255f };
-                    for (int p = 0; p < 3; p++)
-                        PlanarPixels.OverConstant(ForegroundPlane(matte, p), matte.Alpha, gbr[p], into.AsSpan(p * plane, plane));
-                    return into;
-                default:
-                    if (background.Kind == BackgroundKind.Video && !video!.TryRead(picture!, out _))
-                        throw new InvalidDataException($"The background video '{background.Path}' gave no frame.");
-                    for (int p = 0; p < 3; p++)
-                        PlanarPixels.OverPlane(ForegroundPlane(matte, p), matte.Alpha, picture.AsSpan(p * plane, plane), scratch, into.AsSpan(p * plane, plane));
-                    return into;
-            }
         }
 
         /// <summary>A background picture is read once, scaled to cover the frame; a background video loops behind it.</summary>

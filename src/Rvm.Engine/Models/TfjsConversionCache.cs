@@ -14,9 +14,9 @@ namespace Rvm.Models;
 internal static class TfjsConversionCache
 {
     /// <summary>Bump when the converter's output changes, so old conversions are not reused.</summary>
-    public const int ConverterVersion = 3;
+    public const int ConverterVersion = 5;
 
-    public static string GetOrConvert(string modelJson, ModelCache cache, ModelLog log, out string sourceSha256)
+    public static ConvertedModel GetOrConvert(string modelJson, ModelCache cache, ModelLog log, out string sourceSha256)
     {
         var jsonBytes = File.ReadAllBytes(modelJson);
         // The key covers every byte the conversion reads.
@@ -26,20 +26,32 @@ internal static class TfjsConversionCache
         var key = FileHash.Sha256(System.Text.Encoding.UTF8.GetBytes(
             $"v{ConverterVersion}|{jsonSha}|{string.Join("|", shardHashes)}")).Substring(0, 16);
         var target = cache.PathOf("converted", $"rvm_tfjs_{key}.onnx");
-        var shaFile = target + ".sha256";
-        if (File.Exists(target) && File.Exists(shaFile))
+        var coefficients = cache.PathOf("converted", $"rvm_tfjs_{key}.coefficients.onnx");
+        if (IsIntact(target, log) && IsIntact(coefficients, log))
         {
-            var expected = File.ReadAllText(shaFile).Trim();
-            if (FileHash.Sha256(target) == expected)
-            {
-                log.Say($"Using the converted model cached at '{target}'.");
-                return target;
-            }
-            log.Warn($"The cached conversion '{target}' is damaged; converting again.");
+            log.Say($"Using the converted model cached at '{target}'.");
+            return new ConvertedModel(target, coefficients);
         }
 
         log.Say($"Converting the TensorFlow.js model '{modelJson}' to ONNX.");
-        var bytes = TfjsToOnnxConverter.Convert(TfjsGraphModel.Load(modelJson)).ToBytes();
+        var graph = TfjsGraphModel.Load(modelJson);
+        Write(target, TfjsToOnnxConverter.Convert(graph).ToBytes(), log);
+        Write(coefficients, TfjsToOnnxConverter.ConvertCoefficients(graph).ToBytes(), log);
+        return new ConvertedModel(target, coefficients);
+    }
+
+    private static bool IsIntact(string path, ModelLog log)
+    {
+        var shaFile = path + ".sha256";
+        if (!File.Exists(path) || !File.Exists(shaFile)) return false;
+        if (FileHash.Sha256(path) == File.ReadAllText(shaFile).Trim()) return true;
+        log.Warn($"The cached conversion '{path}' is damaged; converting again.");
+        return false;
+    }
+
+    private static void Write(string target, byte[] bytes, ModelLog log)
+    {
+        var shaFile = target + ".sha256";
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
         var temp = AtomicFile.TempNameFor(target);
         var tempSha = AtomicFile.TempNameFor(shaFile);
@@ -56,6 +68,18 @@ internal static class TfjsConversionCache
             AtomicFile.TryDelete(tempSha);
         }
         log.Say($"Converted model written to '{target}' ({bytes.Length:N0} bytes).");
-        return target;
     }
+}
+
+/// <summary>A converted TFJS model: the ONNX model with RVM's interface, and its guided-filter coefficient cut.</summary>
+internal readonly struct ConvertedModel
+{
+    public ConvertedModel(string onnxPath, string coefficientsPath)
+    {
+        OnnxPath = onnxPath;
+        CoefficientsPath = coefficientsPath;
+    }
+
+    public string OnnxPath { get; }
+    public string CoefficientsPath { get; }
 }

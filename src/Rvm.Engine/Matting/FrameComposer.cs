@@ -1,0 +1,150 @@
+using System;
+using System.Threading.Tasks;
+using Rvm.Imaging;
+using Rvm.Inference;
+
+namespace Rvm.Matting;
+
+/// <summary>
+/// The writer stage's pixel work for one frame: the bytes of every output asked for (composition over the
+/// background, alpha, foreground; planar G, B, R as ffmpeg takes them), made a row at a time in row bands on
+/// every core. The foreground and alpha rows come either from a full-size <see cref="MatteBuffer"/> or, in the
+/// coefficient cut, straight from the frame's bytes and its guided filter coefficients, so that no full-size float
+/// image is ever made. Buffers are allocated once.
+/// </summary>
+internal sealed class FrameComposer
+{
+    private readonly int _width, _height;
+    private readonly Background _background;
+    private readonly float[] _colour; // background colour as planes G, B, R in [0,1]
+    private readonly GuidedFilterTail? _tail;
+    private readonly Band[] _bands;
+    private readonly Action<int> _composeBand;
+    // The frame being composed.
+    private MatteBuffer? _matte;
+    private byte[]? _frame;
+    private CoefficientFrame? _coefficients;
+    private byte[]? _picture;
+
+    public FrameComposer(int width, int height, Background background, bool composition, bool alpha, bool foreground, GuidedFilterTail? tail, int bands)
+    {
+        _width = width;
+        _height = height;
+        _background = background;
+        _tail = tail;
+        int plane = width * height;
+        bool transparent = background.Kind == BackgroundKind.Transparent;
+        Composition = composition ? new byte[plane * (transparent ? 4 : 3)] : Array.Empty<byte>();
+        Alpha = alpha ? new byte[plane] : Array.Empty<byte>();
+        Foreground = foreground ? new byte[plane * 3] : Array.Empty<byte>();
+        var c = background.Colour;
+        _colour = new[] { c.Green / 255f, c.Blue / 255f, c.Red / 255f };
+        _bands = new Band[Math.Max(1, Math.Min(bands, height))];
+        for (int i = 0; i < _bands.Length; i++) _bands[i] = new Band(width, tail);
+        _composeBand = ComposeBand;
+    }
+
+    /// <summary>The composition: planes G, B, R (and A when transparent).</summary>
+    public byte[] Composition { get; }
+    public byte[] Alpha { get; }
+    /// <summary>The foreground: planes G, B, R.</summary>
+    public byte[] Foreground { get; }
+
+    /// <summary>Composes from a full-size matte; <paramref name="picture"/> is the background frame (planes G, B, R) if any.</summary>
+    public void Compose(MatteBuffer matte, byte[]? picture) => Run(matte, null, null, picture);
+
+    /// <summary>Composes from the frame (planes G, B, R) and its guided filter coefficients.</summary>
+    public void Compose(byte[] frame, CoefficientFrame coefficients, byte[]? picture) => Run(null, frame, coefficients, picture);
+
+    private void Run(MatteBuffer? matte, byte[]? frame, CoefficientFrame? coefficients, byte[]? picture)
+    {
+        _matte = matte;
+        _frame = frame;
+        _coefficients = coefficients;
+        _picture = picture;
+        try
+        {
+            if (_bands.Length == 1) ComposeBand(0);
+            else Parallel.For(0, _bands.Length, _composeBand);
+        }
+        finally
+        {
+            _matte = null;
+            _frame = null;
+            _coefficients = null;
+            _picture = null;
+        }
+    }
+
+    private void ComposeBand(int index)
+    {
+        var band = _bands[index];
+        band.Tail?.Reset();
+        int w = _width, plane = _width * _height;
+        for (int y = _height * index / _bands.Length, end = _height * (index + 1) / _bands.Length; y < end; y++)
+        {
+            int row = y * w;
+            // Foreground rows as G, B, R (ffmpeg's plane order) and the alpha row.
+            Span<float> g, b, r, a;
+            if (_matte != null)
+            {
+                r = _matte.Foreground.AsSpan(row, w);
+                g = _matte.Foreground.AsSpan(plane + row, w);
+                b = _matte.Foreground.AsSpan(2 * plane + row, w);
+                a = _matte.Alpha.AsSpan(row, w);
+            }
+            else
+            {
+                r = band.Rows[0];
+                g = band.Rows[1];
+                b = band.Rows[2];
+                a = band.Rows[3];
+                _tail!.Row(band.Tail!, y, _frame, _coefficients!.A, _coefficients.B, r, g, b, a);
+            }
+
+            if (Alpha.Length > 0) PlanarPixels.ToBytes(a, Alpha.AsSpan(row, w));
+            if (Foreground.Length > 0)
+            {
+                PlanarPixels.ToBytes(g, Foreground.AsSpan(row, w));
+                PlanarPixels.ToBytes(b, Foreground.AsSpan(plane + row, w));
+                PlanarPixels.ToBytes(r, Foreground.AsSpan(2 * plane + row, w));
+            }
+            if (Composition.Length == 0) continue;
+            switch (_background.Kind)
+            {
+                case BackgroundKind.Transparent:
+                    PlanarPixels.ToBytes(g, Composition.AsSpan(row, w));
+                    PlanarPixels.ToBytes(b, Composition.AsSpan(plane + row, w));
+                    PlanarPixels.ToBytes(r, Composition.AsSpan(2 * plane + row, w));
+                    PlanarPixels.ToBytes(a, Composition.AsSpan(3 * plane + row, w));
+                    break;
+                case BackgroundKind.Colour:
+                    PlanarPixels.OverConstant(g, a, _colour[0], Composition.AsSpan(row, w));
+                    PlanarPixels.OverConstant(b, a, _colour[1], Composition.AsSpan(plane + row, w));
+                    PlanarPixels.OverConstant(r, a, _colour[2], Composition.AsSpan(2 * plane + row, w));
+                    break;
+                default:
+                    var picture = _picture!;
+                    PlanarPixels.OverPlane(g, a, picture.AsSpan(row, w), band.Scratch, Composition.AsSpan(row, w));
+                    PlanarPixels.OverPlane(b, a, picture.AsSpan(plane + row, w), band.Scratch, Composition.AsSpan(plane + row, w));
+                    PlanarPixels.OverPlane(r, a, picture.AsSpan(2 * plane + row, w), band.Scratch, Composition.AsSpan(2 * plane + row, w));
+                    break;
+            }
+        }
+    }
+
+    /// <summary>One worker's rows.</summary>
+    private sealed class Band
+    {
+        public Band(int width, GuidedFilterTail? tail)
+        {
+            Rows = new[] { new float[width], new float[width], new float[width], new float[width] };
+            Scratch = new float[width];
+            Tail = tail?.CreateBand();
+        }
+
+        public float[][] Rows { get; }
+        public float[] Scratch { get; }
+        public GuidedFilterTail.Band? Tail { get; }
+    }
+}
