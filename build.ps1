@@ -5,10 +5,13 @@
     Tasks (run in the order given):
       Bootstrap  Pester from its NuGet package into .tools/, ffmpeg (apt-get on Debian as root), checks npm.
       Build      Compiles the C# projects and lays out the module in out/Rvm from an explicit list of files.
-      Test       Build, then the engine tests (xunit) and the module tests (Pester, against out/Rvm, in a
+      Test       Build and Package, then the engine tests (xunit) and the module tests (Pester, against out/Rvm, in a
                  fresh pwsh). Prints 'N passed, N failed, N skipped' and exits non-zero on any failure.
       Demo       Build, then the main job on the bundled sample; prints where the outputs are.
-      Bench      Build, then model-only timings; writes artifacts/bench.json.
+      Package    Build, then artifacts/package/Rvm.<version>.nupkg: the module with ONNX Runtime's native
+                 libraries for linux-x64 and win-x64 (and no other platform), installable with
+                 Install-PSResource from a repository registered on that folder.
+      Bench      Build, then model-only and end-to-end timings; writes artifacts/bench.json.
       Clean      Removes out/, artifacts/ and the projects' bin/ and obj/.
 .EXAMPLE
     dotnet tool restore; dotnet pwsh ./build.ps1 Test
@@ -17,7 +20,7 @@
 param(
     # One or more tasks: ./build.ps1 Clean Test
     [Parameter(Position = 0, ValueFromRemainingArguments)]
-    [ValidateSet('Bootstrap', 'Build', 'Test', 'Demo', 'Bench', 'Clean')]
+    [ValidateSet('Bootstrap', 'Build', 'Package', 'Test', 'Demo', 'Bench', 'Clean')]
     [string[]] $Task = @('Build'),
 
     [ValidateSet('Debug', 'Release')]
@@ -118,6 +121,12 @@ function Invoke-Bootstrap {
     }
 }
 
+function Get-NativeFolder([string] $Rid) {
+    $packageVersion = (Select-Xml -Path (Join-Path $Root 'src/Rvm.Engine/Rvm.Engine.csproj') `
+        -XPath "//PackageReference[@Include='Microsoft.ML.OnnxRuntime.Gpu']").Node.Version
+    Join-Path (Get-NuGetPackageFolder) "$($NativeFiles[$Rid].Package)/$packageVersion/runtimes/$Rid/native"
+}
+
 function Get-NuGetPackageFolder {
     $assets = Get-Content -Raw (Join-Path $Root 'src/Rvm.Engine/obj/project.assets.json') | ConvertFrom-Json
     return @($assets.packageFolders.PSObject.Properties.Name)[0]
@@ -137,19 +146,7 @@ function Invoke-Build {
     Set-Content -Path (Join-Path $ModuleDir 'Rvm.psd1') -Value ($text -replace 'out/Rvm/', '') -NoNewline
 
     $rid = Get-Rid
-    $native = $NativeFiles[$rid]
-    $packageVersion = (Select-Xml -Path (Join-Path $Root 'src/Rvm.Engine/Rvm.Engine.csproj') `
-        -XPath "//PackageReference[@Include='Microsoft.ML.OnnxRuntime.Gpu']").Node.Version
-    $nativeDir = Join-Path (Get-NuGetPackageFolder) "$($native.Package)/$packageVersion/runtimes/$rid/native"
-    foreach ($file in $native.Files) {
-        $source = Get-Item (Join-Path $nativeDir $file)
-        $target = Join-Path $ModuleDir $file
-        $existing = Get-Item $target -ErrorAction SilentlyContinue
-        # The CUDA provider is ~280 MB: copy it only when it changed.
-        if (-not $existing -or $existing.Length -ne $source.Length -or $existing.LastWriteTimeUtc -ne $source.LastWriteTimeUtc) {
-            Copy-Item $source $target -Force
-        }
-    }
+    Copy-NativeFiles $rid $ModuleDir
 
     # Help: MAML generated from the readable sources and the built cmdlets (in a fresh pwsh: the DLL is loaded there).
     $help = Join-Path $Root 'src/Rvm.PowerShell/help'
@@ -160,6 +157,40 @@ function Invoke-Build {
         '-ModulePath', (Join-Path $ModuleDir 'Rvm.psd1'), '-OutputPath', (Join-Path $culture 'Rvm.PowerShell.dll-Help.xml'))
     if ($LASTEXITCODE -ne 0) { throw "Writing the help failed (exit code $LASTEXITCODE)." }
     Write-Host "Module laid out in $ModuleDir ($rid)"
+}
+
+# ONNX Runtime's native libraries of one platform, flat in a folder (where DllImport looks first; ONNX Runtime
+# loads its GPU providers from beside itself). Linux and Windows names never collide, so one folder serves both.
+function Copy-NativeFiles([string] $Rid, [string] $Destination) {
+    $nativeDir = Get-NativeFolder $Rid
+    foreach ($file in $NativeFiles[$Rid].Files) {
+        $source = Get-Item (Join-Path $nativeDir $file)
+        $target = Join-Path $Destination $file
+        $existing = Get-Item $target -ErrorAction SilentlyContinue
+        # The CUDA provider is ~280 MB: copy it only when it changed.
+        if (-not $existing -or $existing.Length -ne $source.Length -or $existing.LastWriteTimeUtc -ne $source.LastWriteTimeUtc) {
+            Copy-Item $source $target -Force
+        }
+    }
+}
+
+function Invoke-Package {
+    Write-Step "Package $Version (linux-x64 and win-x64)"
+    $feed = Join-Path $Artifacts 'package'
+    # The staged module folder must carry the module's name for Compress-PSResource.
+    $stage = Join-Path $Artifacts 'package-stage/Rvm'
+    New-Item -ItemType Directory -Force $feed, $stage | Out-Null
+    Get-ChildItem $feed -Filter 'Rvm.*.nupkg' | Remove-Item -Force
+    # The built module without its natives (they are this platform's only), then both platforms' natives.
+    $natives = $NativeFiles.Values | ForEach-Object { $_.Files }
+    Get-ChildItem $stage | Where-Object { $_.Name -notin $natives } | Remove-Item -Recurse -Force
+    Get-ChildItem $ModuleDir | Where-Object { $_.Name -notin $natives } | Copy-Item -Destination $stage -Recurse -Force
+    foreach ($rid in 'linux-x64', 'win-x64') { Copy-NativeFiles $rid $stage }
+    Compress-PSResource -Path $stage -DestinationPath $feed
+    $package = Get-ChildItem $feed -Filter "Rvm.$Version.nupkg"
+    if (-not $package) { throw "Compress-PSResource made no Rvm.$Version.nupkg in $feed." }
+    Write-Host "Package: $($package.FullName) ($([math]::Round($package.Length / 1MB)) MB). To install it:"
+    Write-Host "  Register-PSResourceRepository -Name RvmLocal -Uri '$feed' -Trusted; Install-PSResource Rvm -Repository RvmLocal"
 }
 
 function Read-TrxCounts([string] $Path) {
@@ -235,7 +266,8 @@ foreach ($t in $Task) {
     switch ($t) {
         'Bootstrap' { Invoke-Bootstrap }
         'Build' { Invoke-Build }
-        'Test' { Invoke-Bootstrap; Invoke-Build; Invoke-Test }
+        'Package' { Invoke-Build; Invoke-Package }
+        'Test' { Invoke-Bootstrap; Invoke-Build; Invoke-Package; Invoke-Test }
         'Demo' { Invoke-Bootstrap; Invoke-Build; Invoke-Demo }
         'Bench' { Invoke-Build; Invoke-Bench }
         'Clean' { Invoke-Clean }

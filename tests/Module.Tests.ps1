@@ -3,6 +3,14 @@ BeforeAll {
 }
 
 Describe 'The Rvm module' {
+    It 'has root and built manifests that Test-ModuleManifest passes without a word' {
+        foreach ($path in (Join-Path $RepoRoot 'Rvm.psd1'), $ModulePath) {
+            $problems = $null
+            Test-ModuleManifest -Path $path -ErrorVariable problems -WarningVariable +problems -ErrorAction SilentlyContinue -WarningAction SilentlyContinue | Out-Null
+            $problems | Should -BeNullOrEmpty -Because $path
+        }
+    }
+
     It 'has a valid manifest with the version from the root manifest' {
         $built = Test-ModuleManifest -Path $ModulePath
         $root = Import-PowerShellDataFile (Join-Path $RepoRoot 'Rvm.psd1')
@@ -48,8 +56,11 @@ Describe 'Help' {
         }
     }
 
-    It 'has about_Rvm' {
-        (Get-Help about_Rvm | Out-String) | Should -Match 'RECURRENT STATE'
+    It 'has about_Rvm on <Section>' -ForEach @(
+        @{ Section = 'MODELS' }, @{ Section = 'DEVICES' }, @{ Section = 'RECURRENT STATE' }, @{ Section = 'OUTPUTS AND FORMATS' },
+        @{ Section = 'INSTALLING' }, @{ Section = 'RECIPES' }
+    ) {
+        (Get-Help about_Rvm | Out-String) | Should -Match "(?m)^$Section"
     }
 }
 
@@ -88,5 +99,36 @@ Describe 'Completion' {
         (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be @('Alpha')
         $line = 'Import-RvmModel -Device Cu'
         (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be @('Cuda')
+    }
+}
+
+Describe 'Diagnostics' {
+    It 'never writes to the host from a cmdlet (Verbose, Warning, Progress and errors only)' {
+        $sources = Get-ChildItem (Join-Path $RepoRoot 'src') -Recurse -Filter *.cs
+        $sources | Select-String -Pattern 'Host\.UI|Write-Host|Console\.Write' | ForEach-Object { "$($_.Filename):$($_.LineNumber) $($_.Line.Trim())" } |
+            Should -BeNullOrEmpty
+    }
+
+    It 'says with -Verbose where the model came from, the device and the threads' {
+        $text = (Import-RvmModel -Device Cpu -ThreadCount 2 -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message -join "`n"
+        $text | Should -Match 'cache|npm|release|file'
+        $text | Should -Match 'CPU'
+        $text | Should -Match 'threads: 2'
+    }
+
+    It 'tells how to install ffmpeg when it is missing (RecommendedAction)' {
+        $clip = Join-Path $GoldenRoot 'astronaut/frame_0000.png'
+        # A PATH with dotnet but no ffmpeg, and no RVM_FFMPEG_PATH.
+        $dotnet = (Get-Process -Id $PID).Path
+        $probe = @"
+`$e = `$null
+Import-Module '$($ModulePath -replace "'", "''")'
+Convert-RvmVideo -LiteralPath '$($clip -replace "'", "''")' -Destination '$([IO.Path]::GetTempPath())' -Device Cpu -ErrorVariable e -ErrorAction SilentlyContinue
+`$e[0].CategoryInfo.Category
+`$e[0].ErrorDetails.RecommendedAction
+"@
+        $output = @(Invoke-Pwsh @('-Command', $probe) @{ PATH = (Split-Path $dotnet); HOME = $env:HOME; RVM_HOME = [Rvm.Models.ModelCache]::DefaultRoot() })
+        $output -join "`n" | Should -Match 'NotInstalled'
+        $output -join "`n" | Should -Match 'apt-get install ffmpeg'
     }
 }

@@ -60,3 +60,22 @@ function Invoke-ChildPwsh([string] $Command) {
     if ([IO.Path]::GetFileNameWithoutExtension($exe) -eq 'dotnet') { & $exe (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -Command $Command }
     else { & $exe -NoProfile -NonInteractive -Command $Command }
 }
+
+# The footage the video fixtures are cut from: the shared media beside the checkout, else the bundled sample.
+function Get-SourceVideo {
+    $shared = Join-Path $RepoRoot '../shared/media/vtest-first20s.avi'
+    if (Test-Path $shared) { $shared } else { Join-Path $RepoRoot 'samples/street.mp4' }
+}
+
+# Runs a fresh pwsh of this version with the given arguments (e.g. -File script.ps1 ...); with -Environment, in
+# exactly that environment (env -i), as a scheduler or a clean login would start it.
+function Invoke-Pwsh([string[]] $ArgumentList, [hashtable] $Environment) {
+    $exe = (Get-Process -Id $PID).Path
+    $command = if ([IO.Path]::GetFileNameWithoutExtension($exe) -eq 'dotnet') { @($exe, (Join-Path $PSHOME 'pwsh.dll')) } else { @($exe) }
+    $command += @('-NoProfile', '-NonInteractive') + $ArgumentList
+    if ($Environment) {
+        $pairs = @($Environment.GetEnumerator() | ForEach-Object { "$($_.Key)=$($_.Value)" })
+        & env -i @pairs @command
+    }
+    else { & $command[0] @($command | Select-Object -Skip 1) }
+}
