@@ -41,7 +41,7 @@ public sealed class RvmModel : IDisposable
         Path = resolved.OnnxPath;
         Device = device;
         ThreadCount = threads;
-        // Only the CPU gains from the coefficient cut (its memory and speed), and it is built on first use.
+        // Only the CPU gains from the coefficient cut (its memory and speed); GPUs keep the whole graph on the device.
         _coefficients = new Lazy<InferenceSession?>(() => resolved.CoefficientsPath != null && _deviceAllocator == null && !fp16
             ? SessionFactory.Create(File.ReadAllBytes(resolved.CoefficientsPath), CpuCopy(settings), _ => { }, out _)
             : null);
@@ -138,7 +138,10 @@ public sealed class RvmModel : IDisposable
         {
             var elementType = ModelContract.Validate(resolved.OnnxPath, session.InputMetadata, session.OutputMetadata);
             int threads = settings.ThreadCount > 0 ? settings.ThreadCount : Environment.ProcessorCount;
-            return new RvmModel(session, resolved, settings, device, threads, elementType == TensorElementType.Float16);
+            var model = new RvmModel(session, resolved, settings, device, threads, elementType == TensorElementType.Float16);
+            // Built now, not in the first conversion: it is what every video at a ratio below 1 runs on the CPU.
+            if (model.CoefficientSession != null) verbose("Coefficient cut loaded: at ratios below 1 the network runs at its own size and Rvm makes the full-size matte.");
+            return model;
         }
         catch
         {

@@ -86,6 +86,7 @@ public sealed class VideoConverter
             ? new ImageSequenceReader(files!, width, height, request.ImageSequenceFrameRate)
             : new VideoFrameReader(request.Input, width, height, planar: true, cancel: stop.Token, gpuDecode: gpuDecode);
         var job = new Job(this, request, source, info, width, height, ratio, total, progress, stop, clock, nvenc);
+        verbose?.Invoke(job.Describe());
         var frames = job.Run();
 
         var result = new RvmConversionResult
@@ -219,6 +220,11 @@ public sealed class VideoConverter
                 for (int i = 0; i < mattes; i++) _freeMattes.Add(Own(_session.CreateBuffer()));
             }
         }
+
+        /// <summary>How this conversion runs the network, for -Verbose.</summary>
+        public string Describe() => _session.HasCoefficientCut
+            ? $"The network runs at {_session.LowWidth}x{_session.LowHeight} (ratio {_ratio}); the guided filter's {_width}x{_height} end is made row by row while composing."
+            : $"The network runs the whole graph at {_width}x{_height} (ratio {_ratio}) on {_owner._model.Device}.";
 
         private T Own<T>(T buffer) where T : IDisposable
         {
