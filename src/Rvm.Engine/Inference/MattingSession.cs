@@ -36,6 +36,7 @@ public sealed class MattingSession : IDisposable
     private byte[]? _frame;
     private CoefficientFrame? _coefficients;
     private GuidedFilterTail.Band[]? _bands;
+    private Threading.BandRunner? _runner;
     private MatteBuffer? _target;
     private Action<int>? _runBand;
 
@@ -183,14 +184,14 @@ public sealed class MattingSession : IDisposable
     {
         if (_bands == null)
         {
-            _bands = new GuidedFilterTail.Band[Math.Max(1, Math.Min(_model.ThreadCount, Height))];
+            _runner = new Threading.BandRunner(Math.Min(_model.ThreadCount, Height), "Rvm matte");
+            _bands = new GuidedFilterTail.Band[_runner.Bands];
             for (int i = 0; i < _bands.Length; i++) _bands[i] = Tail!.CreateBand();
             _runBand = MatteBand;
         }
         _target = output;
-        if (_bands.Length == 1) MatteBand(0);
-        else System.Threading.Tasks.Parallel.For(0, _bands.Length, _runBand!);
-        _target = null;
+        try { _runner!.Run(_runBand!); }
+        finally { _target = null; }
     }
 
     private void MatteBand(int index)
@@ -238,6 +239,7 @@ public sealed class MattingSession : IDisposable
         _srcValue.Dispose();
         _ratioValue?.Dispose();
         _coefficients?.Dispose();
+        _runner?.Dispose();
         foreach (var v in _initialStates) v.Dispose();
         foreach (var v in _owned) v.Dispose();
     }

@@ -1,7 +1,7 @@
 using System;
-using System.Threading.Tasks;
 using Rvm.Imaging;
 using Rvm.Inference;
+using Rvm.Threading;
 
 namespace Rvm.Matting;
 
@@ -12,13 +12,14 @@ namespace Rvm.Matting;
 /// coefficient cut, straight from the frame's bytes and its guided filter coefficients, so that no full-size float
 /// image is ever made. Buffers are allocated once.
 /// </summary>
-internal sealed class FrameComposer
+internal sealed class FrameComposer : IDisposable
 {
     private readonly int _width, _height;
     private readonly Background _background;
     private readonly float[] _colour; // background colour as planes G, B, R in [0,1]
     private readonly GuidedFilterTail? _tail;
     private readonly Band[] _bands;
+    private readonly BandRunner _runner;
     private readonly Action<int> _composeBand;
     // The frame being composed.
     private MatteBuffer? _matte;
@@ -39,10 +40,13 @@ internal sealed class FrameComposer
         Foreground = foreground ? new byte[plane * 3] : Array.Empty<byte>();
         var c = background.Colour;
         _colour = new[] { c.Green / 255f, c.Blue / 255f, c.Red / 255f };
-        _bands = new Band[Math.Max(1, Math.Min(bands, height))];
+        _runner = new BandRunner(Math.Min(bands, height), "Rvm compose");
+        _bands = new Band[_runner.Bands];
         for (int i = 0; i < _bands.Length; i++) _bands[i] = new Band(width, tail);
         _composeBand = ComposeBand;
     }
+
+    public void Dispose() => _runner.Dispose();
 
     /// <summary>The composition: planes G, B, R (and A when transparent).</summary>
     public byte[] Composition { get; }
@@ -64,8 +68,7 @@ internal sealed class FrameComposer
         _picture = picture;
         try
         {
-            if (_bands.Length == 1) ComposeBand(0);
-            else Parallel.For(0, _bands.Length, _composeBand);
+            _runner.Run(_composeBand);
         }
         finally
         {

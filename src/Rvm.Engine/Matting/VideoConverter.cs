@@ -336,7 +336,7 @@ public sealed class VideoConverter
         {
             var token = _stop.Token;
             var kinds = Outputs(_request).Select(o => o.Kind).ToList();
-            var composer = new FrameComposer(_width, _height, _request.Background, kinds.Contains(OutputKind.Composition),
+            using var composer = new FrameComposer(_width, _height, _request.Background, kinds.Contains(OutputKind.Composition),
                 kinds.Contains(OutputKind.Alpha), kinds.Contains(OutputKind.Foreground), _session.Tail, Environment.ProcessorCount);
             byte[]? backgroundPicture = null;
             VideoFrameReader? backgroundVideo = null;
