@@ -98,6 +98,11 @@ try {
             end_to_end_vs_model = [math]::Round($e.fps / $m.Fps, 3)
             peak_rss_mb = [math]::Round($e.peak_rss_bytes / 1MB, 1)
             steady_alloc_bytes_per_frame = [math]::Round($e.steady_alloc_bytes_per_frame)
+            # Where the two cores go: the network alone, and end to end this process (network and pixel work)
+            # and the ffmpeg processes, in CPU milliseconds per frame.
+            model_cpu_ms_per_frame = [math]::Round($m.CpuMsPerRun, 1)
+            end_to_end_process_cpu_ms_per_frame = [math]::Round($e.process_cpu_ms_per_frame, 1)
+            end_to_end_ffmpeg_cpu_ms_per_frame = [math]::Round($e.ffmpeg_cpu_ms_per_frame, 1)
         }
     }
 
@@ -128,13 +133,21 @@ try {
             'memory pattern' = @{ MemoryPattern = $true }
             'no CPU arena' = @{ CpuArena = $false }
         }
-        $tuning = foreach ($v in $variants.GetEnumerator()) {
-            $m2 = Import-BenchModel $v.Value
-            try {
-                $t = Measure-Model $m2 $clip 0.25 $v.Key
-                [ordered]@{ setting = $v.Key; model_ms_median = [math]::Round($t.MedianMs, 1); model_fps = [math]::Round($t.Fps, 2) }
+        # Two rounds, each setting once per round, and the faster of its two medians kept: this machine's speed
+        # drifts by tens of percent over minutes, and interleaving keeps one slow spell from deciding a setting.
+        $best = [ordered]@{}
+        foreach ($round in 1, 2) {
+            foreach ($v in $variants.GetEnumerator()) {
+                $m2 = Import-BenchModel $v.Value
+                try {
+                    $t = Measure-Model $m2 $clip 0.25 $v.Key
+                    if (-not $best.Contains($v.Key) -or $t.MedianMs -lt $best[$v.Key]) { $best[$v.Key] = $t.MedianMs }
+                }
+                finally { $m2.Dispose() }
             }
-            finally { $m2.Dispose() }
+        }
+        $tuning = foreach ($k in $best.Keys) {
+            [ordered]@{ setting = $k; model_ms_median = [math]::Round($best[$k], 1); model_fps = [math]::Round(1000 / $best[$k], 2) }
         }
     }
 
@@ -143,7 +156,7 @@ try {
         machine = "$([Environment]::ProcessorCount) cores, $([Runtime.InteropServices.RuntimeInformation]::OSDescription)"
         device = $info.Device
         model = $info.Source
-        outputs = 'composition .mp4 (H.264 veryfast, CRF 18) and alpha .mp4 (full-range H.264)'
+        outputs = 'composition .mp4 (H.264 veryfast, CRF 18) and alpha .mp4 (full-range H.264 ultrafast, CRF 18)'
         cases = @($rows)
         memory = $memory
         ort_settings_1080p = @($tuning)
@@ -152,7 +165,8 @@ try {
     $report | ConvertTo-Json -Depth 5 | Set-Content $OutputPath
 
     $rows | ForEach-Object { [pscustomobject]$_ } |
-        Format-Table case, frames, downsample_ratio, threads, full_graph_fps, model_fps, end_to_end_fps, end_to_end_vs_model, peak_rss_mb, steady_alloc_bytes_per_frame |
+        Format-Table case, frames, threads, full_graph_fps, model_fps, end_to_end_fps, end_to_end_vs_model, peak_rss_mb, steady_alloc_bytes_per_frame,
+            model_cpu_ms_per_frame, end_to_end_process_cpu_ms_per_frame, end_to_end_ffmpeg_cpu_ms_per_frame |
         Out-String -Width 200 | Write-Host
     if ($memory) { [pscustomobject]$memory | Format-List | Out-String | Write-Host }
     if ($tuning) { $tuning | ForEach-Object { [pscustomobject]$_ } | Format-Table | Out-String -Width 200 | Write-Host }

@@ -26,6 +26,8 @@ $e = [Rvm.Diagnostics.ConversionBenchmark]::Measure($model, $request, $Frames)
     fps = $e.FramesPerSecond
     peak_rss_bytes = [Rvm.Diagnostics.ProcessMemory]::PeakResidentBytes()
     steady_alloc_bytes_per_frame = $e.SteadyAllocatedBytesPerFrame
+    process_cpu_ms_per_frame = $e.ProcessCpuMsPerFrame
+    ffmpeg_cpu_ms_per_frame = $e.FfmpegCpuMsPerFrame
     threads = $model.ThreadCount
 } | ConvertTo-Json | Set-Content $OutputPath
 $model.Dispose()

@@ -12,6 +12,10 @@ public sealed class ConversionTiming
     public long PeakResidentBytes { get; internal set; }
     /// <summary>Managed bytes allocated per frame after the first fifth of the video (the steady state).</summary>
     public double SteadyAllocatedBytesPerFrame { get; internal set; }
+    /// <summary>CPU time per frame of the converting process itself: the network and the pixel work.</summary>
+    public double ProcessCpuMsPerFrame { get; internal set; }
+    /// <summary>CPU time per frame of the ffmpeg processes (decoder and encoders); -1 where not measurable.</summary>
+    public double FfmpegCpuMsPerFrame { get; internal set; }
 }
 
 public static class ConversionBenchmark
@@ -19,6 +23,8 @@ public static class ConversionBenchmark
     public static ConversionTiming Measure(RvmModel model, ConversionRequest request, long expectedFrames)
     {
         ProcessMemory.ResetPeak();
+        var ownBefore = ProcessCpu.Own();
+        var childrenBefore = ProcessCpu.FinishedChildren();
         long startFrame = -1, startBytes = 0, endFrame = 0, endBytes = 0;
         long threshold = expectedFrames / 5;
         var result = new VideoConverter(model).Convert(request, progress =>
@@ -32,8 +38,13 @@ public static class ConversionBenchmark
             endFrame = progress.FramesDone;
             endBytes = ProcessMemory.AllocatedBytes();
         }, CancellationToken.None);
+        var own = ProcessCpu.Own() - ownBefore;
+        var children = ProcessCpu.FinishedChildren() - childrenBefore;
+        double frames = System.Math.Max(1, result.FrameCount);
         return new ConversionTiming
         {
+            ProcessCpuMsPerFrame = own.TotalMilliseconds / frames,
+            FfmpegCpuMsPerFrame = children.HasValue ? children.Value.TotalMilliseconds / frames : -1,
             Result = result,
             PeakResidentBytes = ProcessMemory.PeakResidentBytes(),
             SteadyAllocatedBytesPerFrame = startFrame >= 0 && endFrame > startFrame ? (double)(endBytes - startBytes) / (endFrame - startFrame) : -1,

@@ -21,6 +21,8 @@ public sealed class ModelTiming
     public double MeanMs { get; internal set; }
     public double MinMs { get; internal set; }
     public double P90Ms { get; internal set; }
+    /// <summary>CPU time of the process per run, all threads: how much of the cores the network takes.</summary>
+    public double CpuMsPerRun { get; internal set; }
     public double Fps => MedianMs > 0 ? 1000.0 / MedianMs : 0;
 }
 
@@ -45,13 +47,16 @@ public static class ModelBenchmark
         session.LoadPlanarGbr(gbrp);
         for (int i = 0; i < Math.Max(1, warmup); i++) session.Run(matte);
         var times = new double[runs];
+        var cpu = ProcessCpu.Own();
         for (int r = 0; r < runs; r++)
         {
             var clock = Stopwatch.StartNew();
             session.Run(matte);
             times[r] = clock.Elapsed.TotalMilliseconds;
         }
-        return Summarise(model, name, w, h, ratio, times);
+        var timing = Summarise(model, name, w, h, ratio, times);
+        timing.CpuMsPerRun = (ProcessCpu.Own() - cpu).TotalMilliseconds / runs;
+        return timing;
     }
 
     /// <summary>ONNX Runtime running the whole graph with RVM's interface (the Invoke-RvmFrame path), for comparison.</summary>
