@@ -4,8 +4,11 @@ BeforeAll {
     $script:Work = Join-Path ([IO.Path]::GetTempPath()) "rvm-unattended-$([guid]::NewGuid().ToString('N'))"
     New-Item -ItemType Directory $Work | Out-Null
     $source = Get-SourceVideo
-    function New-Clip([string] $Path, [int] $Start) {
-        & ffmpeg -v error -y -ss $Start -i $source -frames:v 6 -vf 'scale=160:120' -c:v libx264 -pix_fmt yuv420p $Path
+    # Six frames of a different part of the picture for each -Part, from the start of the footage (the bundled
+    # sample is only a few seconds long).
+    function New-Clip([string] $Path, [int] $Part) {
+        $x = 0.05 * $Part
+        & ffmpeg -v error -y -i $source -frames:v 6 -vf "crop=iw*0.8:ih*0.8:iw*${x}:ih*${x},scale=160:120" -c:v libx264 -pix_fmt yuv420p $Path
         if ($LASTEXITCODE -ne 0) { throw "Could not make $Path" }
         $Path
     }
@@ -23,7 +26,7 @@ Describe 'examples/Convert-NewVideos.ps1 run by a scheduler' {
         New-Item -ItemType Directory $Incoming | Out-Null
         $script:Clips = @(
             New-Clip (Join-Path $Incoming 'first take.mp4') 0
-            New-Clip (Join-Path $Incoming 'zweite Aufnahme – ü.mp4') 5
+            New-Clip (Join-Path $Incoming 'zweite Aufnahme – ü.mp4') 1
         )
         Set-Content -LiteralPath (Join-Path $Incoming 'notes.txt') -Value 'not a video'
         # The environment cron gives: a PATH and a HOME, nothing else.
@@ -60,7 +63,7 @@ Describe 'examples/Convert-NewVideos.ps1 run by a scheduler' {
 
     It 'logs a broken input by name, exits 1, and still converts the next new video' {
         Set-Content -LiteralPath (Join-Path $Incoming 'broken.mp4') -Value 'this is not a video'
-        $late = New-Clip (Join-Path $Incoming 'late.mp4') 9
+        $late = New-Clip (Join-Path $Incoming 'late.mp4') 2
         $output = Invoke-Watch
         $LASTEXITCODE | Should -Be 1 -Because ($output -join "`n")
         $lines = @(Get-Content -LiteralPath $Log -Encoding utf8)
@@ -73,7 +76,7 @@ Describe 'examples/Convert-NewVideos.ps1 run by a scheduler' {
 
 Describe 'One RvmModel shared by parallel conversions' {
     BeforeAll {
-        $script:Inputs = 0, 4, 8, 12 | ForEach-Object { New-Clip (Join-Path $Work "parallel $_.mp4") $_ }
+        $script:Inputs = 0, 1, 2, 3 | ForEach-Object { New-Clip (Join-Path $Work "parallel $_.mp4") $_ }
         $script:Shared = Import-RvmModel -Device Cpu
         # The matte losslessly (FFV1), decoded, so that outputs can be compared byte for byte.
         function Read-Matte([string] $Path) {
