@@ -252,6 +252,55 @@ Describe 'Convert-RvmVideo' {
         }
     }
 
+    Context 'the coefficient cut (ratios below 1 on the CPU)' {
+        BeforeAll {
+            # The same converted network loaded from its .onnx file alone has no cut: it runs the whole graph.
+            $script:Whole = Import-RvmModel -Path $Model.Path -Device Cpu
+            $script:Cut = Join-Path $Work 'cut'
+            # Every folder of PNGs of the two paths, read as one byte array.
+            function Read-PngFolder([string] $Folder, [string] $PixelFormat) {
+                $all = [Collections.Generic.List[byte]]::new()
+                foreach ($png in Get-ChildItem $Folder -Filter *.png | Sort-Object Name) { $all.AddRange([byte[]](Read-RawPixels $png.FullName $PixelFormat)) }
+                , $all.ToArray()
+            }
+        }
+
+        AfterAll { $Whole.Dispose() }
+
+        It 'is taken with the default model and said with -Verbose' {
+            $text = (Convert-RvmVideo -LiteralPath $Pan -Model $Model -Destination (Join-Path $Cut 'verbose') -Output Alpha -DownsampleRatio 0.5 -Verbose 4>&1 |
+                Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message -join "`n"
+            $text | Should -Match 'The network runs at 128x128 \(ratio 0.5\)'
+            $text = (Convert-RvmVideo -LiteralPath $Pan -Model $Whole -Destination (Join-Path $Cut 'verbose-whole') -Output Alpha -DownsampleRatio 0.5 -Verbose 4>&1 |
+                Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message -join "`n"
+            $text | Should -Match 'runs the whole graph'
+        }
+
+        It 'gives what the whole graph gives, over <Name>' -ForEach @(
+            @{ Name = 'a colour: composition, alpha and foreground'; Background = '#3050ff'; Outputs = @('Composition', 'Alpha', 'Foreground') }
+            @{ Name = 'nothing (transparent)'; Background = 'Transparent'; Outputs = @('Composition') }
+            @{ Name = 'a picture'; Background = 'picture'; Outputs = @('Composition') }
+            @{ Name = 'a video'; Background = 'video'; Outputs = @('Composition') }
+        ) {
+            $bg = switch ($Background) { 'picture' { Join-Path $RepoRoot 'samples/astronaut.jpg' } 'video' { $Tiny } default { $Background } }
+            $tag = ($Name -replace '\W', '')
+            foreach ($m in @(@{ Model = $Model; Folder = "$tag-cut" }, @{ Model = $Whole; Folder = "$tag-whole" })) {
+                $r = Convert-RvmVideo -LiteralPath $Pan -Model $m.Model -Destination (Join-Path $Cut $m.Folder) -OutputType PngSequence -Output $Outputs -Background $bg -DownsampleRatio 0.5
+                $r.FrameCount | Should -Be 20
+            }
+            foreach ($output in $Outputs) {
+                $format = if ($output -eq 'Alpha') { 'gray' } elseif ($Background -eq 'Transparent') { 'rgba' } else { 'rgb24' }
+                $kind = $output.ToLowerInvariant()
+                $a = Read-PngFolder (Join-Path $Cut "$tag-cut/pan.$kind") $format
+                $b = Read-PngFolder (Join-Path $Cut "$tag-whole/pan.$kind") $format
+                $d = Compare-Bytes $a $b
+                # The same arithmetic in another order of rounding: almost every byte equal, none far off.
+                $d[0] | Should -BeLessOrEqual (0.05 / 255) -Because "$output mean"
+                $d[1] | Should -BeLessOrEqual (4 / 255) -Because "$output max"
+            }
+        }
+    }
+
     Context 'backgrounds' {
         It 'composes over a picture (scaled to cover) and over a video (looped)' {
             $pic = Convert-RvmVideo -LiteralPath $Pan -Model $Model -CompositionPath (Join-Path $Work 'over-picture.mp4') -Background (Join-Path $RepoRoot 'samples/astronaut.jpg')
