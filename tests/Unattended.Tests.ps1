@@ -78,7 +78,8 @@ Describe 'One RvmModel shared by parallel conversions' {
     BeforeAll {
         $script:Inputs = 0, 1, 2, 3 | ForEach-Object { New-Clip (Join-Path $Work "parallel $_.mp4") $_ }
         $script:Shared = Import-RvmModel -Device Cpu
-        # The matte losslessly (FFV1), decoded, so that outputs can be compared byte for byte.
+        # At ratio 0.5, so that the shared coefficient session and its per-video buffers are what runs in parallel
+        # (the path of every HD video). The matte losslessly (FFV1), decoded, compared byte for byte.
         function Read-Matte([string] $Path) {
             $tmp = "$Path.gray"
             & ffmpeg -v error -y -i $Path -f rawvideo -pix_fmt gray $tmp
@@ -88,7 +89,7 @@ Describe 'One RvmModel shared by parallel conversions' {
         }
         $script:Serial = foreach ($clip in $Inputs) {
             $out = "$clip.serial.alpha.mkv"
-            Convert-RvmVideo -LiteralPath $clip -AlphaPath $out -Model $Shared | Out-Null
+            Convert-RvmVideo -LiteralPath $clip -AlphaPath $out -Model $Shared -DownsampleRatio 0.5 | Out-Null
             Read-Matte $out
         }
     }
@@ -98,7 +99,7 @@ Describe 'One RvmModel shared by parallel conversions' {
     It 'gives the serial mattes from ForEach-Object -Parallel' {
         $results = $Inputs | ForEach-Object -ThrottleLimit 4 -Parallel {
             Import-Module $using:ModulePath
-            Convert-RvmVideo -LiteralPath $_ -AlphaPath "$_.parallel.alpha.mkv" -Model $using:Shared
+            Convert-RvmVideo -LiteralPath $_ -AlphaPath "$_.parallel.alpha.mkv" -Model $using:Shared -DownsampleRatio 0.5
         }
         @($results).Count | Should -Be 4
         $results | ForEach-Object { $_.FrameCount | Should -Be 6 }
@@ -113,7 +114,7 @@ Describe 'One RvmModel shared by parallel conversions' {
             Start-ThreadJob -ArgumentList $clip, $Shared, $ModulePath -ScriptBlock {
                 param($Clip, $Model, $Module)
                 Import-Module $Module
-                Convert-RvmVideo -LiteralPath $Clip -AlphaPath "$Clip.job.alpha.mkv" -Model $Model
+                Convert-RvmVideo -LiteralPath $Clip -AlphaPath "$Clip.job.alpha.mkv" -Model $Model -DownsampleRatio 0.5
             }
         }
         $results = $jobs | Receive-Job -Wait -AutoRemoveJob -ErrorAction Stop

@@ -48,8 +48,7 @@ internal sealed partial class TfjsToOnnxConverter
             graph.Outputs.Add(new OnnxValueInfo(name, OnnxDataType.Float, new object[] { "batch", "c_" + name, "h_" + name, "w_" + name }));
         }
         graph.Inputs.Add(new OnnxValueInfo(SmallSourceInput, OnnxDataType.Float, new object[] { "batch", 3L, "h_sm", "w_sm" }));
-        foreach (var r in ImageInputs.Skip(1))
-            graph.Inputs.Add(new OnnxValueInfo(r, OnnxDataType.Float, new object[] { "batch", "c_" + r, "h_" + r, "w_" + r }));
+        AddStateInputs(graph);
         var declared = new HashSet<string>(graph.Inputs.Select(i => i.Name).Concat(graph.Initializers.Select(i => i.Name)), StringComparer.Ordinal);
         var produced = new HashSet<string>(graph.Nodes.SelectMany(n => n.Outputs), StringComparer.Ordinal);
         var stray = graph.Nodes.SelectMany(n => n.Inputs).FirstOrDefault(i => i.Length > 0 && !declared.Contains(i) && !produced.Contains(i));

@@ -71,10 +71,16 @@ internal sealed partial class TfjsToOnnxConverter
         }
         // Graph inputs in the official order, whether or not the converted graph reads all of them.
         graph.Inputs.Add(new OnnxValueInfo("src", OnnxDataType.Float, new object[] { "batch", 3L, "height", "width" }));
-        foreach (var r in ImageInputs.Skip(1))
-            graph.Inputs.Add(new OnnxValueInfo(r, OnnxDataType.Float, new object[] { "batch", "c_" + r, "h_" + r, "w_" + r }));
+        AddStateInputs(graph);
         graph.Inputs.Add(new OnnxValueInfo(RatioInput, OnnxDataType.Float, new object[] { 1L }));
         return new OnnxModel(graph);
+    }
+
+    /// <summary>r1i..r4i: any channel count and size, as the first frame's [1,1,1,1] zeros and every later state.</summary>
+    private static void AddStateInputs(OnnxGraph graph)
+    {
+        foreach (var r in ImageInputs.Skip(1))
+            graph.Inputs.Add(new OnnxValueInfo(r, OnnxDataType.Float, new object[] { "batch", "c_" + r, "h_" + r, "w_" + r }));
     }
 
     // ---- resolving TF tensors to ONNX values -------------------------------------------------------
