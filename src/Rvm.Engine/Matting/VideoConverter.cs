@@ -7,6 +7,8 @@ using System.Linq;
 using System.Threading;
 using Rvm.Imaging;
 using Rvm.Inference;
+using Rvm.IO;
+using Rvm.Threading;
 using Rvm.Media;
 
 namespace Rvm.Matting;
@@ -31,31 +33,66 @@ public sealed class VideoConverter
 
     public VideoConverter(RvmModel model) => _model = model;
 
-    /// <summary>Checks a request before any work: formats by extension, transparency support, distinct paths.</summary>
-    public static void Validate(ConversionRequest request)
-    {
-        var outputs = Outputs(request).ToList();
-        if (outputs.Count == 0) throw new ArgumentException("No output was asked for: give a composition, alpha or foreground path.");
-        foreach (var (path, kind) in outputs)
-        {
-            var format = request.PngSequence ? OutputFormat.Png : OutputFormat.FromExtension(path);
-            if (kind == OutputKind.Composition && request.Background.Kind == BackgroundKind.Transparent && !format.SupportsAlpha)
-                throw new ArgumentException(
-                    $"'{path}': a transparent composition needs a format with alpha (.mov ProRes 4444, .webm VP9, .mkv FFV1 or a PNG sequence); {format.Name} has none.");
-            if (string.Equals(Path.GetFullPath(path), Path.GetFullPath(request.Input), StringComparison.OrdinalIgnoreCase))
-                throw new ArgumentException($"'{path}' is the input itself.");
-        }
-        var duplicate = outputs.GroupBy(o => Path.GetFullPath(o.Path), StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1);
-        if (duplicate != null) throw new ArgumentException($"Two outputs would be written to '{duplicate.Key}'.");
-        if (!File.Exists(request.Input) && !Directory.Exists(request.Input))
-            throw new FileNotFoundException($"The input '{request.Input}' does not exist.", request.Input);
-    }
-
+    /// <summary>Converts a request as the engine's callers (the benchmark) give it: its named outputs replaced if Rvm made them.</summary>
     public RvmConversionResult Convert(ConversionRequest request, Action<ConversionProgress>? progress = null, CancellationToken cancel = default,
+        Action<string>? verbose = null) =>
+        Convert(ConversionPlanner.Plan(request, new OutputPolicy { Force = true, ExplicitPaths = true }), progress, cancel, verbose);
+
+    /// <summary>Runs a plan: claims its output names, converts under temporary names, and commits all outputs or none.</summary>
+    internal RvmConversionResult Convert(ConversionPlan plan, Action<ConversionProgress>? progress = null, CancellationToken cancel = default,
         Action<string>? verbose = null)
     {
-        Validate(request);
-        PrepareOutputFolders(request);
+        if (plan.Skip) throw new InvalidOperationException($"'{plan.Request.Input}' is not to be converted: {plan.SkipReason}.");
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        // SIGTERM (schedulers, systemd, scancel) stops this conversion like Ctrl+C: temporaries go before the process does.
+        using var termination = TerminationSignal.Register(stop);
+        var claims = ClaimOutputs(plan);
+        try { return Convert(plan, claims, progress, stop, verbose); }
+        finally { foreach (var claim in claims) claim.Dispose(); }
+    }
+
+    /// <summary>
+    /// Output folders are made (or found unwritable) before any frame is decoded, what dead runs left there is
+    /// removed, and each output name is claimed against other live runs. Under the claims, the outputs are checked
+    /// again: another run may have written them since the plan was made.
+    /// </summary>
+    private static List<OutputClaim> ClaimOutputs(ConversionPlan plan)
+    {
+        var claims = new List<OutputClaim>();
+        try
+        {
+            foreach (var folder in plan.Outputs.Select(o => Path.GetDirectoryName(Path.GetFullPath(o.Path))!).Distinct(FileSystemNames.Comparer))
+            {
+                try { Directory.CreateDirectory(folder); }
+                catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+                {
+                    throw new UnauthorizedAccessException($"The outputs cannot be written to '{folder}': {e.Message}", e);
+                }
+                OutputClaim.SweepStale(folder);
+            }
+            foreach (var output in plan.Outputs)
+            {
+                try { claims.Add(OutputClaim.Acquire(output.Path, output.Format.IsImageSequence)); }
+                catch (UnauthorizedAccessException e)
+                {
+                    throw new UnauthorizedAccessException($"The outputs cannot be written to '{Path.GetDirectoryName(output.Path)}': {e.Message}", e);
+                }
+            }
+            var recheck = ConversionPlanner.CheckExisting(plan.Request.Input, plan.Outputs, plan.Policy);
+            if (recheck != null) throw new OutputConflictException(OutputConflict.Exists, $"'{plan.Request.Input}' was converted by another run meanwhile: {recheck}.");
+            return claims;
+        }
+        catch
+        {
+            foreach (var claim in claims) claim.Dispose();
+            throw;
+        }
+    }
+
+    private RvmConversionResult Convert(ConversionPlan plan, List<OutputClaim> claims, Action<ConversionProgress>? progress, CancellationTokenSource stop,
+        Action<string>? verbose)
+    {
+        var request = plan.Request;
         bool gpuDecode = false, nvenc = false;
         if (request.HardwareVideo)
         {
@@ -67,7 +104,7 @@ public sealed class VideoConverter
         var clock = Stopwatch.StartNew();
         bool folder = Directory.Exists(request.Input);
         var files = folder ? ImageSequenceReader.FilesOf(request.Input) : null;
-        var info = folder ? null : MediaProbe.Probe(request.Input);
+        var info = plan.InputInfo;
 
         int width, height;
         if (request.ResizeWidth > 0 && request.ResizeHeight > 0) (width, height) = (request.ResizeWidth, request.ResizeHeight);
@@ -81,11 +118,10 @@ public sealed class VideoConverter
         DownsampleRatio.Validate(ratio);
         long? total = folder ? files!.Count : info!.FrameCountEstimate;
 
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         using IFrameSource source = folder
             ? new ImageSequenceReader(files!, width, height, request.ImageSequenceFrameRate)
             : new VideoFrameReader(request.Input, width, height, planar: true, cancel: stop.Token, gpuDecode: gpuDecode);
-        var job = new Job(this, request, source, info, width, height, ratio, total, progress, stop, clock, nvenc);
+        var job = new Job(this, plan, claims, source, width, height, ratio, total, progress, stop, clock, nvenc);
         verbose?.Invoke(job.Describe());
         var frames = job.Run();
 
@@ -106,43 +142,6 @@ public sealed class VideoConverter
         };
         result.FramesPerSecond = result.Elapsed.TotalSeconds > 0 ? frames / result.Elapsed.TotalSeconds : 0;
         return result;
-    }
-
-    /// <summary>Output folders are made (or found unwritable) before any frame is decoded.</summary>
-    private static void PrepareOutputFolders(ConversionRequest request)
-    {
-        foreach (var (path, _) in Outputs(request))
-        {
-            var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
-            try
-            {
-                Directory.CreateDirectory(folder);
-                var probe = Path.Combine(folder, $".rvm-write-test-{Guid.NewGuid():N}");
-                File.WriteAllBytes(probe, Array.Empty<byte>());
-                File.Delete(probe);
-            }
-            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
-            {
-                throw new UnauthorizedAccessException($"The outputs cannot be written to '{folder}': {e.Message}", e);
-            }
-        }
-    }
-
-    /// <summary>The files (or folders) a request writes, composition first.</summary>
-    public static IReadOnlyList<string> OutputPaths(ConversionRequest request) => Outputs(request).Select(o => o.Path).ToList();
-
-    private enum OutputKind
-    {
-        Composition,
-        Alpha,
-        Foreground,
-    }
-
-    private static IEnumerable<(string Path, OutputKind Kind)> Outputs(ConversionRequest r)
-    {
-        if (r.CompositionPath != null) yield return (r.CompositionPath, OutputKind.Composition);
-        if (r.AlphaPath != null) yield return (r.AlphaPath, OutputKind.Alpha);
-        if (r.ForegroundPath != null) yield return (r.ForegroundPath, OutputKind.Foreground);
     }
 
     /// <summary>A frame leaving the network: its full-size matte, or (coefficient cut) its bytes and coefficients.</summary>
@@ -166,7 +165,9 @@ public sealed class VideoConverter
     private sealed class Job
     {
         private readonly VideoConverter _owner;
+        private readonly ConversionPlan _plan;
         private readonly ConversionRequest _request;
+        private readonly IReadOnlyList<OutputClaim> _claims;
         private readonly IFrameSource _source;
         private readonly MediaInfo? _info;
         private readonly int _width, _height;
@@ -188,14 +189,16 @@ public sealed class VideoConverter
         private long _ptsShift;
         private readonly bool _nvenc;
 
-        public Job(VideoConverter owner, ConversionRequest request, IFrameSource source, MediaInfo? info, int width, int height, float ratio,
+        public Job(VideoConverter owner, ConversionPlan plan, IReadOnlyList<OutputClaim> claims, IFrameSource source, int width, int height, float ratio,
             long? total, Action<ConversionProgress>? progress, CancellationTokenSource stop, Stopwatch clock, bool nvenc)
         {
             _nvenc = nvenc;
             _owner = owner;
-            _request = request;
+            _plan = plan;
+            _request = plan.Request;
+            _claims = claims;
             _source = source;
-            _info = info;
+            _info = plan.InputInfo;
             _width = width;
             _height = height;
             _ratio = ratio;
@@ -246,7 +249,7 @@ public sealed class VideoConverter
                 ThrowIfFailed();
                 // Every output is finished before any is moved into place: all or nothing.
                 foreach (var (writer, _) in writers) writer.Finish();
-                foreach (var (writer, _) in writers) writer.Commit();
+                OutputCommit.CommitAll(_claims);
                 return frames;
             }
             catch (Exception e)
@@ -335,7 +338,7 @@ public sealed class VideoConverter
         private long Write(List<(VideoFileWriter Writer, OutputKind Kind)> writers)
         {
             var token = _stop.Token;
-            var kinds = Outputs(_request).Select(o => o.Kind).ToList();
+            var kinds = _plan.Outputs.Select(o => o.Kind).ToList();
             using var composer = new FrameComposer(_width, _height, _request.Background, kinds.Contains(OutputKind.Composition),
                 kinds.Contains(OutputKind.Alpha), kinds.Contains(OutputKind.Foreground), _session.Tail, Environment.ProcessorCount);
             byte[]? backgroundPicture = null;
@@ -401,13 +404,13 @@ public sealed class VideoConverter
             if (!timeBase.IsValid) throw new InvalidDataException($"'{_request.Input}': ffmpeg reported no time base.");
             _ptsShift = firstPts < 0 ? -firstPts : 0;
             var offset = TimeSpan.FromTicks((long)Math.Round(firstPts * (double)timeBase.Numerator / timeBase.Denominator * TimeSpan.TicksPerSecond));
-            foreach (var (path, kind) in Outputs(_request))
+            for (int i = 0; i < _plan.Outputs.Count; i++)
             {
-                var format = _request.PngSequence ? OutputFormat.Png : OutputFormat.FromExtension(path);
+                var (kind, format) = (_plan.Outputs[i].Kind, _plan.Outputs[i].Format);
                 var pixels = kind == OutputKind.Alpha ? FramePixels.Gray
                     : kind == OutputKind.Composition && _request.Background.Kind == BackgroundKind.Transparent ? FramePixels.Rgba
                     : FramePixels.Rgb;
-                writers.Add((new VideoFileWriter(path, format, pixels, _width, _height, timeBase, offset < TimeSpan.Zero ? TimeSpan.Zero : offset,
+                writers.Add((new VideoFileWriter(_claims[i].FinalPath, _claims[i].TempPath, _plan.Outputs[i].Tag, format, pixels, _width, _height, timeBase, offset < TimeSpan.Zero ? TimeSpan.Zero : offset,
                     _info, _request.VideoBitrateMbps, _request.Quality, _total, token, _nvenc), kind));
             }
         }

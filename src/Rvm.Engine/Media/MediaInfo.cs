@@ -20,5 +20,7 @@ public sealed class MediaInfo
     /// <summary>Frame count from the container, or estimated from duration and rate; for progress only.</summary>
     public long? FrameCountEstimate { get; internal set; }
     public bool HasAudio { get; internal set; }
+    /// <summary>The container's comment tag; Rvm records there which input an output was made from.</summary>
+    public string? Comment { get; internal set; }
     public string? AudioCodec { get; internal set; }
 }

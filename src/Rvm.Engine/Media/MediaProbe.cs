@@ -41,6 +41,7 @@ public static class MediaProbe
             info.FormatName = Str(format, "format_name") ?? "";
             var seconds = Dbl(format, "duration");
             if (seconds > 0) info.Duration = TimeSpan.FromSeconds(seconds.Value);
+            info.Comment = CommentOf(format);
         }
         if (!root.TryGetProperty("streams", out var streams)) streams = default;
         var list = streams.ValueKind == JsonValueKind.Array ? streams.EnumerateArray().ToList() : new System.Collections.Generic.List<JsonElement>();
@@ -74,6 +75,31 @@ public static class MediaProbe
             info.FrameCountEstimate = (long)Math.Round(info.Duration.Value.TotalSeconds * rate.Value);
         }
         return info;
+    }
+
+    /// <summary>The container's comment tag (Matroska spells it COMMENT), or null for a file that is not media or has none.</summary>
+    internal static string? ReadComment(string path)
+    {
+        using var probe = new FfmpegProcess("ffprobe", new[]
+        {
+            "-v", "error", "-print_format", "json", "-show_entries", "format_tags", FfmpegInput.Of(Path.GetFullPath(path)),
+        }, redirectInput: false, redirectOutput: true);
+        var stdout = new StreamReader(probe.Output, Encoding.UTF8).ReadToEnd();
+        if (probe.WaitForExit() != 0) return null;
+        try
+        {
+            using var doc = JsonDocument.Parse(stdout);
+            return doc.RootElement.TryGetProperty("format", out var format) ? CommentOf(format) : null;
+        }
+        catch (JsonException) { return null; }
+    }
+
+    private static string? CommentOf(JsonElement format)
+    {
+        if (!format.TryGetProperty("tags", out var tags) || tags.ValueKind != JsonValueKind.Object) return null;
+        foreach (var tag in tags.EnumerateObject())
+            if (string.Equals(tag.Name, "comment", StringComparison.OrdinalIgnoreCase) && tag.Value.ValueKind == JsonValueKind.String) return tag.Value.GetString();
+        return null;
     }
 
     private static bool IsAttachedPicture(JsonElement stream) =>

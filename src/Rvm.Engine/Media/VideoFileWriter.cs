@@ -4,38 +4,36 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Threading;
-using Rvm.IO;
+using System.Text;
 
 namespace Rvm.Media;
 
 /// <summary>
 /// Encodes frames into one output (a video file, or a folder of PNGs) with ffmpeg. Frames go to ffmpeg's stdin
 /// as NUT with their own timestamps; the input file is ffmpeg's second input, for its audio. The output is
-/// written under a temporary name and moved into place by <see cref="Complete"/>; <see cref="Dispose"/>
-/// without Complete kills ffmpeg and deletes it.
+/// written under the temporary name its claim gives and carries its provenance tag (the container's comment, or
+/// a marker file among the PNGs); the conversion moves it into place. <see cref="Dispose"/> before
+/// <see cref="Finish"/> kills ffmpeg.
 /// </summary>
 public sealed class VideoFileWriter : IDisposable
 {
     private readonly FfmpegProcess _ffmpeg;
     private readonly NutWriter _nut;
     private readonly string _temp;
+    private readonly string _tag;
     private readonly OutputFormat _format;
     private readonly int _digits;
-    private bool _completed;
     private long _frames;
 
-    public VideoFileWriter(string finalPath, OutputFormat format, FramePixels pixels, int width, int height, Rational timeBase,
+    public VideoFileWriter(string finalPath, string tempPath, string tag, OutputFormat format, FramePixels pixels, int width, int height, Rational timeBase,
         TimeSpan startOffset, MediaInfo? audioSource, double? bitrateMbps, int? quality, long? frameCountEstimate, CancellationToken cancel,
         bool nvenc = false)
     {
         FinalPath = Path.GetFullPath(finalPath);
         _format = format;
         Pixels = pixels;
-        var folder = Path.GetDirectoryName(FinalPath)!;
-        Directory.CreateDirectory(folder);
-        _temp = format.IsImageSequence
-            ? Path.Combine(folder, $".{Path.GetFileName(FinalPath)}.{Guid.NewGuid():N}.partial")
-            : AtomicFile.TempNameFor(FinalPath);
+        _temp = tempPath;
+        _tag = tag;
         _digits = Math.Max(4, (Math.Max(1, frameCountEstimate ?? 1) - 1).ToString(CultureInfo.InvariantCulture).Length);
 
         var arguments = new List<string> { "-hide_banner", "-nostdin", "-nostats", "-loglevel", "error", "-y" };
@@ -50,6 +48,7 @@ public sealed class VideoFileWriter : IDisposable
         arguments.AddRange(format.VideoArguments(pixels, width, height, bitrateMbps, quality, nvenc));
         if (audio) arguments.AddRange(format.AudioArguments(audioSource!.AudioCodec));
         arguments.AddRange(new[] { "-fps_mode", "passthrough", "-map_metadata", "-1" });
+        if (!format.IsImageSequence) arguments.AddRange(new[] { "-metadata", "comment=" + tag });
         if (format.IsImageSequence)
         {
             Directory.CreateDirectory(_temp);
@@ -91,19 +90,11 @@ public sealed class VideoFileWriter : IDisposable
         if (_ffmpeg.WasKilled) throw new OperationCanceledException($"Writing '{FinalPath}' was cancelled.");
         if (exit != 0) throw new IOException($"ffmpeg could not write '{FinalPath}' (exit code {exit}): {_ffmpeg.ErrorTail()}");
         if (_frames == 0) throw new IOException($"No frame was written to '{FinalPath}'.");
-    }
-
-    /// <summary>Moves the finished output into place, replacing an older one.</summary>
-    public void Commit()
-    {
         if (_format.IsImageSequence)
         {
             RenumberIfNeeded();
-            if (Directory.Exists(FinalPath)) Directory.Delete(FinalPath, true);
-            Directory.Move(_temp, FinalPath);
+            File.WriteAllText(Path.Combine(_temp, OutputProvenance.MarkerName), _tag + "\n", new UTF8Encoding(false));
         }
-        else AtomicFile.Commit(_temp, FinalPath);
-        _completed = true;
     }
 
     /// <summary>PNG names use as many digits as the frame count needs; the count was only estimated at the start.</summary>
@@ -118,20 +109,10 @@ public sealed class VideoFileWriter : IDisposable
         }
     }
 
+    /// <summary>Stops ffmpeg if it is still running; the temporary belongs to the claim, which removes it unless committed.</summary>
     public void Dispose()
     {
-        if (!_completed)
-        {
-            _ffmpeg.Kill();
-            _ffmpeg.Dispose();
-            if (_format.IsImageSequence)
-            {
-                try { if (Directory.Exists(_temp)) Directory.Delete(_temp, true); }
-                catch (IOException) { }
-                catch (UnauthorizedAccessException) { }
-            }
-            else AtomicFile.TryDelete(_temp);
-        }
-        else _ffmpeg.Dispose();
+        _ffmpeg.Kill();
+        _ffmpeg.Dispose();
     }
 }

@@ -5,6 +5,7 @@ using System.Linq;
 using System.Management.Automation;
 using Rvm.Imaging;
 using Rvm.Inference;
+using Rvm.IO;
 using Rvm.Matting;
 using Rvm.Media;
 using Rvm.PowerShell.Infrastructure;
@@ -49,6 +50,8 @@ public sealed class ConvertRvmVideoCommand : RvmPathCmdlet
     private RvmModel? _model;
     private Matting.Background _background = Matting.Background.Default;
     private int _inputs;
+    private OutputPolicy _policy = new OutputPolicy();
+    private readonly RunOutputs _runOutputs = new RunOutputs();
 
     /// <summary>Folder for the outputs; default: beside each input.</summary>
     [Parameter(Position = 1)]
@@ -120,9 +123,20 @@ public sealed class ConvertRvmVideoCommand : RvmPathCmdlet
     [Parameter]
     public SwitchParameter SkipExisting { get; set; }
 
+    /// <summary>Convert inputs that are themselves Rvm's outputs (recognised by the tag Rvm writes into them); skipped otherwise.</summary>
+    [Parameter]
+    public SwitchParameter IncludeRvmOutput { get; set; }
+
     protected override void BeginProcessing()
     {
         if (!string.IsNullOrEmpty(Destination)) Destination = ResolveOutputPath(Destination!);
+        _policy = new OutputPolicy
+        {
+            Force = Force,
+            SkipExisting = SkipExisting,
+            ExplicitPaths = CompositionPath != null || AlphaPath != null || ForegroundPath != null,
+            IncludeRvmOutputs = IncludeRvmOutput,
+        };
         try
         {
             _background = ParseBackground(Background);
@@ -155,48 +169,39 @@ public sealed class ConvertRvmVideoCommand : RvmPathCmdlet
         {
             StopToken.ThrowIfCancellationRequested();
             _inputs++;
-            ConversionRequest request;
+            ConversionPlan plan;
             try
             {
-                request = BuildRequest(input);
-                VideoConverter.Validate(request);
+                plan = ConversionPlanner.Plan(BuildRequest(input), _policy, _runOutputs);
             }
             catch (Exception e) when (!(e is PipelineStoppedException))
             {
-                WriteError(ErrorRecords.From(e, "InvalidConversionRequest", input));
+                WriteError(ErrorRecords.From(e, e is OutputConflictException ? "OutputConflict" : "InvalidConversionRequest", input));
                 continue;
             }
-
-            var outputs = VideoConverter.OutputPaths(request);
-            var existing = outputs.Where(o => File.Exists(o) || Directory.Exists(o)).ToList();
-            if (SkipExisting && existing.Count == outputs.Count)
+            if (plan.Skip)
             {
-                WriteVerbose($"Skipping '{input}': its outputs exist ({string.Join(", ", outputs)}).");
+                WriteVerbose($"Skipping '{input}': {plan.SkipReason}.");
                 continue;
             }
-            if (existing.Count > 0 && !Force)
-            {
-                WriteError(new ErrorRecord(new IOException($"'{existing[0]}' exists; use -Force to overwrite it or -SkipExisting to skip inputs already converted."),
-                    "OutputExists", ErrorCategory.ResourceExists, input));
-                continue;
-            }
-            if (!ShouldProcess(input, $"Convert to {string.Join(", ", outputs)}")) continue;
-            Convert(request);
+            if (!ShouldProcess(input, $"Convert to {string.Join(", ", plan.Outputs.Select(o => o.Path))}")) continue;
+            Convert(plan);
         }
     }
 
     protected override void EndProcessing() =>
         WriteProgress(new ProgressRecord(ParentActivity, "Convert-RvmVideo", "Done") { RecordType = ProgressRecordType.Completed });
 
-    private void Convert(ConversionRequest request)
+    private void Convert(ConversionPlan plan)
     {
+        var request = plan.Request;
         var pump = new LogPump(FileActivity);
         var name = System.IO.Path.GetFileName(request.Input.TrimEnd(System.IO.Path.DirectorySeparatorChar));
         WriteProgress(new ProgressRecord(ParentActivity, "Convert-RvmVideo", $"Input {_inputs}: {name}"));
-        WriteVerbose($"Converting '{request.Input}' on {_model!.Device} to {string.Join(", ", VideoConverter.OutputPaths(request))}.");
+        WriteVerbose($"Converting '{request.Input}' on {_model!.Device} to {string.Join(", ", plan.Outputs.Select(o => o.Path))}.");
         try
         {
-            var result = pump.Run(this, () => new VideoConverter(_model).Convert(request,
+            var result = pump.Run(this, () => new VideoConverter(_model).Convert(plan,
                 p => pump.Post(c => c.WriteProgress(FileProgress(name, p))), StopToken, pump.Log.Verbose));
             WriteProgress(new ProgressRecord(FileActivity, name, "Done") { ParentActivityId = ParentActivity, RecordType = ProgressRecordType.Completed });
             WriteVerbose($"'{request.Input}': {result.FrameCount} frames ({result.Width}x{result.Height}, ratio {result.DownsampleRatio}) in {result.Elapsed.TotalSeconds:0.0} s, {result.FramesPerSecond:0.00} fps.");
@@ -209,7 +214,7 @@ public sealed class ConvertRvmVideoCommand : RvmPathCmdlet
         catch (Exception e) when (!(e is PipelineStoppedException))
         {
             WriteProgress(new ProgressRecord(FileActivity, name, "Failed") { ParentActivityId = ParentActivity, RecordType = ProgressRecordType.Completed });
-            WriteError(ErrorRecords.From(e, "ConversionFailed", request.Input));
+            WriteError(ErrorRecords.From(e, e is OutputConflictException ? "OutputConflict" : "ConversionFailed", request.Input));
         }
     }
 

@@ -1,0 +1,145 @@
+using System;
+using System.IO;
+using System.Text;
+using System.Threading;
+
+namespace Rvm.IO;
+
+/// <summary>
+/// A final output name held by one run. A lock file beside the final name (<c>.&lt;hash&gt;.rvm-lock</c>) is held
+/// open with an exclusive lock for as long as the run lives: a second run gets <see cref="OutputConflictException"/>
+/// instead of writing the same name, and the lock vanishes with its process, even after SIGKILL, so what a dead
+/// run left is recognisably stale. The output is written under <see cref="TempPath"/>, whose length does not grow
+/// with the final name's, and an old output waits at <see cref="BackupPath"/> while outputs are committed.
+/// </summary>
+internal sealed class OutputClaim : IDisposable
+{
+    private const string LockSuffix = ".rvm-lock";
+    private const string TempSuffix = ".rvm-partial";
+    private const string BackupSuffix = ".rvm-old";
+    private readonly FileStream _lock;
+
+    private OutputClaim(string finalPath, bool isFolder, string hashPath, FileStream lockStream)
+    {
+        FinalPath = finalPath;
+        IsFolder = isFolder;
+        TempPath = hashPath + TempSuffix;
+        BackupPath = hashPath + BackupSuffix;
+        _lock = lockStream;
+    }
+
+    public string FinalPath { get; }
+    /// <summary>The output is a folder (of PNGs), not a file.</summary>
+    public bool IsFolder { get; }
+    public string TempPath { get; }
+    public string BackupPath { get; }
+
+    /// <summary>Takes the name, or throws when another live run holds it. What a dead run left under it is cleaned up first.</summary>
+    public static OutputClaim Acquire(string finalPath, bool isFolder)
+    {
+        var full = Path.GetFullPath(finalPath);
+        var claim = TryAcquire(full, isFolder) ?? throw new OutputConflictException(OutputConflict.Busy,
+            $"'{full}' is being written by another Rvm run right now; it was left alone.");
+        claim.RecoverFromDeadRun();
+        return claim;
+    }
+
+    /// <summary>Removes what dead runs left in a folder: their temporaries, and old outputs set aside by a commit they did not finish.</summary>
+    public static void SweepStale(string folder)
+    {
+        if (!Directory.Exists(folder)) return;
+        string[] locks;
+        try { locks = Directory.GetFiles(folder, "." + "*" + LockSuffix); }
+        catch (Exception e) when (e is IOException || e is UnauthorizedAccessException) { return; }
+        foreach (var lockPath in locks)
+        {
+            string? final = ReadFinalName(lockPath);
+            if (final == null) continue;
+            using var claim = TryAcquire(Path.Combine(folder, final), isFolder: false);
+            claim?.RecoverFromDeadRun();
+        }
+    }
+
+    private static OutputClaim? TryAcquire(string full, bool isFolder)
+    {
+        var folder = Path.GetDirectoryName(full)!;
+        var hashPath = Path.Combine(folder, "." + FileSystemNames.ShortHash(Path.GetFileName(full)));
+        var lockPath = hashPath + LockSuffix;
+        for (int attempt = 0; attempt < 20; attempt++)
+        {
+            FileStream stream;
+            try
+            {
+                // FileShare.None is an exclusive flock on Unix. DeleteOnClose removes the file when the run ends.
+                stream = new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 256, FileOptions.DeleteOnClose);
+            }
+            catch (IOException) when (File.Exists(lockPath)) { return null; }
+            catch (FileNotFoundException) { continue; }
+            catch (DirectoryNotFoundException) { throw; }
+            // The previous holder may have unlinked the file between our open and our lock: then ours is a lock on
+            // nothing, and we try again on the file that is there now.
+            var held = FileIdentity.Of(stream.SafeFileHandle);
+            var named = FileIdentity.Of(lockPath);
+            if (held.HasValue && (!named.HasValue || !held.Value.Equals(named.Value)))
+            {
+                stream.Dispose();
+                Thread.Sleep(5);
+                continue;
+            }
+            var text = Encoding.UTF8.GetBytes($"{Path.GetFileName(full)}\n{Environment.MachineName} {ProcessId}\n");
+            stream.SetLength(0);
+            stream.Write(text, 0, text.Length);
+            stream.Flush();
+            return new OutputClaim(full, isFolder, hashPath, stream);
+        }
+        return null;
+    }
+
+    private static readonly int ProcessId = System.Diagnostics.Process.GetCurrentProcess().Id;
+
+    private static string? ReadFinalName(string lockPath)
+    {
+        try
+        {
+            using var stream = new FileStream(lockPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            using var reader = new StreamReader(stream, Encoding.UTF8);
+            var name = reader.ReadLine();
+            return string.IsNullOrEmpty(name) || name!.IndexOfAny(new[] { '/', '\\' }) >= 0 ? null : name;
+        }
+        catch (Exception e) when (e is IOException || e is UnauthorizedAccessException) { return null; }
+    }
+
+    /// <summary>
+    /// Holding the lock, nothing else writes here: a temporary is a dead run's and goes. An old output set aside
+    /// by a dead run's commit goes back to its name if no new output took its place, and is dropped otherwise.
+    /// </summary>
+    private void RecoverFromDeadRun()
+    {
+        DeleteEntry(TempPath);
+        if (File.Exists(BackupPath) || Directory.Exists(BackupPath))
+        {
+            if (File.Exists(FinalPath) || Directory.Exists(FinalPath)) DeleteEntry(BackupPath);
+            else MoveEntry(BackupPath, FinalPath);
+        }
+    }
+
+    internal static void DeleteEntry(string path)
+    {
+        if (Directory.Exists(path)) Directory.Delete(path, true);
+        else if (File.Exists(path)) File.Delete(path);
+    }
+
+    internal static void MoveEntry(string from, string to)
+    {
+        if (Directory.Exists(from)) Directory.Move(from, to);
+        else File.Move(from, to);
+    }
+
+    /// <summary>Ends the claim: a temporary that was not committed is removed, then the lock goes.</summary>
+    public void Dispose()
+    {
+        try { DeleteEntry(TempPath); }
+        catch (Exception e) when (e is IOException || e is UnauthorizedAccessException) { }
+        _lock.Dispose();
+    }
+}

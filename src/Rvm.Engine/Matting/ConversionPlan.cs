@@ -1,0 +1,30 @@
+using System.Collections.Generic;
+using Rvm.Media;
+
+namespace Rvm.Matting;
+
+/// <summary>
+/// A conversion decided once, before any work: the input (probed), every output with its format and provenance
+/// tag, and whether to convert or skip. The converter runs a plan and does not decide again, except to re-check
+/// the outputs under their claims, since another run may have written them meanwhile.
+/// </summary>
+internal sealed class ConversionPlan
+{
+    public ConversionPlan(ConversionRequest request, OutputPolicy policy, MediaInfo? inputInfo, IReadOnlyList<PlannedOutput> outputs, string? skipReason)
+    {
+        Request = request;
+        Policy = policy;
+        InputInfo = inputInfo;
+        Outputs = outputs;
+        SkipReason = skipReason;
+    }
+
+    public ConversionRequest Request { get; }
+    public OutputPolicy Policy { get; }
+    /// <summary>What ffprobe said of a video input; null for a folder of pictures.</summary>
+    public MediaInfo? InputInfo { get; }
+    public IReadOnlyList<PlannedOutput> Outputs { get; }
+    /// <summary>Why the input is not converted (its outputs are done, or it is an output itself); null to convert.</summary>
+    public string? SkipReason { get; }
+    public bool Skip => SkipReason != null;
+}

@@ -1,0 +1,9 @@
+namespace Rvm.Matting;
+
+/// <summary>What one output of a conversion shows.</summary>
+internal enum OutputKind
+{
+    Composition,
+    Alpha,
+    Foreground,
+}

@@ -1,0 +1,20 @@
+using Rvm.Media;
+
+namespace Rvm.Matting;
+
+/// <summary>One output of a plan: where it goes, what it shows, how it is written, and the tag that says where it came from.</summary>
+internal sealed class PlannedOutput
+{
+    public PlannedOutput(string path, OutputKind kind, OutputFormat format, string tag)
+    {
+        Path = path;
+        Kind = kind;
+        Format = format;
+        Tag = tag;
+    }
+
+    public string Path { get; }
+    public OutputKind Kind { get; }
+    public OutputFormat Format { get; }
+    public string Tag { get; }
+}
