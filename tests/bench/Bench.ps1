@@ -151,6 +151,13 @@ try {
         }
     }
 
+    $soak = $null
+    if (-not $Quick) {
+        Write-Host 'Soak: 200 short conversions into one folder, stopped at random with SIGTERM and SIGKILL and run again...'
+        $soak = & (Join-Path $PSScriptRoot 'Soak.ps1') -ModulePath $ModulePath
+        if (-not $soak.ok) { Write-Warning "The soak test found broken promises: $($soak | ConvertTo-Json -Compress)" }
+    }
+
     $info = Import-BenchModel
     $report = [ordered]@{
         machine = "$([Environment]::ProcessorCount) cores, $([Runtime.InteropServices.RuntimeInformation]::OSDescription)"
@@ -160,6 +167,7 @@ try {
         cases = @($rows)
         memory = $memory
         ort_settings_1080p = @($tuning)
+        soak = $soak
     }
     New-Item -ItemType Directory -Force (Split-Path $OutputPath) | Out-Null
     $report | ConvertTo-Json -Depth 5 | Set-Content $OutputPath
@@ -170,6 +178,7 @@ try {
         Out-String -Width 200 | Write-Host
     if ($memory) { [pscustomobject]$memory | Format-List | Out-String | Write-Host }
     if ($tuning) { $tuning | ForEach-Object { [pscustomobject]$_ } | Format-Table | Out-String -Width 200 | Write-Host }
+    if ($soak) { [pscustomobject]$soak | Format-List | Out-String | Write-Host }
     Write-Host "Written to $OutputPath"
     $info.Dispose()
 }
