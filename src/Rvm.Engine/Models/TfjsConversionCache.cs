@@ -53,8 +53,8 @@ internal static class TfjsConversionCache
     {
         var shaFile = target + ".sha256";
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-        var temp = AtomicFile.TempNameFor(target);
-        var tempSha = AtomicFile.TempNameFor(shaFile);
+        var temp = CacheTemporaries.NameFor(target);
+        var tempSha = CacheTemporaries.NameFor(shaFile);
         try
         {
             File.WriteAllBytes(temp, bytes);
