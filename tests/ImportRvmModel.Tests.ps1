@@ -72,6 +72,24 @@ Describe 'Import-RvmModel' {
             $err[0].ErrorDetails.RecommendedAction | Should -Not -BeNullOrEmpty
         }
 
+        It 'keeps one default model per -Device: a later -Device does not reuse the model of the first' {
+            # A fresh session: Convert-RvmVideo loads the default model before its first input, so a missing input is enough.
+            $nope = Join-Path $Work 'no such video.mp4'
+            $script = "Import-Module '$ModulePath'; " +
+                "function Imports([string] `$Device) { @(Convert-RvmVideo -LiteralPath '$nope' -Device `$Device -Verbose -ErrorAction SilentlyContinue 4>&1 | " +
+                "Where-Object { `$_ -is [System.Management.Automation.VerboseRecord] -and `$_.Message -like '*importing the default model*' }).Count }; " +
+                "'auto=' + (Imports Auto); 'cpu=' + (Imports Cpu); 'cpu again=' + (Imports Cpu); " +
+                "try { Convert-RvmVideo -LiteralPath '$nope' -Device Cuda -ErrorAction Stop } catch { 'cuda=' + `$_.Exception.Message }"
+            $lines = Invoke-ChildPwsh $script 2>&1 | ForEach-Object { "$_" }
+            $lines | Should -Contain 'auto=1'
+            $lines | Should -Contain 'cpu=1'
+            $lines | Should -Contain 'cpu again=0'
+            if ($env:RVM_EXPECT_CUDA -ne '1') {
+                # Before, the Auto model (here on the CPU) came back for -Device Cuda and the missing input was the only error.
+                ($lines | Where-Object { $_ -like 'cuda=*' }) | Should -Match 'CUDA 13'
+            }
+        }
+
         It 'takes -Device Cpu and -ThreadCount' {
             $m = Import-RvmModel -Device Cpu -ThreadCount 1
             $m.Device | Should -Be 'CPU'
