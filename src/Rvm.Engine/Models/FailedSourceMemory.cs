@@ -27,11 +27,12 @@ internal sealed class FailedSourceMemory
 
     public void Remember(string url, string reason)
     {
-        Directory.CreateDirectory(_folder);
         var path = PathFor(url);
         var temp = CacheTemporaries.NameFor(path);
+        // Only an optimisation: a cache that cannot be written to costs the retry, never the import.
         try
         {
+            Directory.CreateDirectory(_folder);
             File.WriteAllText(temp, $"{DateTime.UtcNow.ToString("o", CultureInfo.InvariantCulture)}\n{url}\n{reason}\n", Encoding.UTF8);
             AtomicFile.Commit(temp, path);
         }
