@@ -84,7 +84,7 @@ public sealed class ModelResolver
         if (hasMirror && FailedSources.FailedRecently(url, out var age, out var reason) && TfjsMirrorIsCached())
         {
             var skipped = $"the release asset {url} was not tried: it failed {age.TotalMinutes:0} min ago ({reason}), and is tried again " +
-                $"{FailedSources.Window.TotalMinutes:0} min after that";
+                $"{FailedSources.Window.TotalMinutes:0} min after it failed";
             failures.Add(skipped);
             _log.Say(char.ToUpperInvariant(skipped[0]) + skipped.Substring(1) + "; using the cached TensorFlow.js export.");
         }
