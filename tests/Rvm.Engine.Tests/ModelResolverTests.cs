@@ -130,7 +130,7 @@ public sealed class ModelResolverTests : IDisposable
         var live = CacheTemporaries.NameFor(Path.Combine(_dir, "rvm_mobilenetv3_fp32.onnx"));
         var ownPid = $"-{Environment.ProcessId}.";
         var dead = live.Replace(ownPid, $"-{deadPid}.").Replace(".onnx.", ".dead.onnx.");
-        var deadFolder = CacheTemporaries.NameFor(Path.Combine(_dir, "tfjs", "npm-pack")).Replace(ownPid, $"-{deadPid}.");
+        var deadFolder = CacheTemporaries.NameFor(Path.Combine(_dir, "tfjs", "human-models-3.0.4", "npm-pack")).Replace(ownPid, $"-{deadPid}.");
         var oldUnowned = Path.Combine(_dir, "converted", $".rvm_tfjs_0123456789abcdef.onnx.{Guid.NewGuid():N}.partial");
         var newUnowned = Path.Combine(_dir, "converted", $".rvm_tfjs_fedcba9876543210.onnx.{Guid.NewGuid():N}.partial");
         Directory.CreateDirectory(Path.Combine(deadFolder, "package"));

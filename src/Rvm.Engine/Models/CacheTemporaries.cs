@@ -37,9 +37,8 @@ internal static class CacheTemporaries
     /// </summary>
     public static int SweepAbandoned(string root, ModelLog log)
     {
-        if (!Directory.Exists(root)) return 0;
         int removed = 0;
-        foreach (var path in Directory.EnumerateFileSystemEntries(root, "*.partial", SearchOption.AllDirectories).ToList())
+        foreach (var path in Entries(root, "*.partial", CacheDepth))
         {
             if (!IsAbandoned(path)) continue;
             try
@@ -53,6 +52,26 @@ internal static class CacheTemporaries
             catch (UnauthorizedAccessException) { }
         }
         return removed;
+    }
+
+    /// <summary>The cache's deepest files are two folders down (tfjs/human-models-3.0.4/rvm.bin); RVM_HOME may point anywhere, so no deeper.</summary>
+    private const int CacheDepth = 2;
+
+    /// <summary>Matching entries of a folder and its subfolders to the given depth; what cannot be read is passed over.</summary>
+    private static System.Collections.Generic.List<string> Entries(string folder, string pattern, int depth)
+    {
+        var found = new System.Collections.Generic.List<string>();
+        try
+        {
+            if (!Directory.Exists(folder)) return found;
+            found.AddRange(Directory.EnumerateFileSystemEntries(folder, pattern));
+            if (depth > 0)
+                foreach (var sub in Directory.EnumerateDirectories(folder).Where(d => !found.Contains(d)).ToList())
+                    found.AddRange(Entries(sub, pattern, depth - 1));
+        }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+        return found;
     }
 
     internal static bool IsAbandoned(string path)
