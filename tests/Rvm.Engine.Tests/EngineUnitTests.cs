@@ -2,10 +2,8 @@ using System;
 using System.Diagnostics;
 using System.IO;
 using System.Linq;
-using System.Net;
 using System.Text;
 using System.Threading;
-using System.Threading.Tasks;
 using Rvm.Imaging;
 using Rvm.Models;
 using Rvm.Processes;
@@ -97,16 +95,21 @@ public sealed class ModelSourceTests
     {
         var content = Encoding.ASCII.GetBytes("model bytes");
         var dir = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), $"rvm-dl-{Guid.NewGuid():N}")).FullName;
-        using var server = new OneFileServer(content);
+        using var server = new LoopbackServer((context, stop) =>
+        {
+            context.Response.ContentLength64 = content.Length;
+            return context.Response.OutputStream.WriteAsync(content, 0, content.Length, stop);
+        });
+        var url = server.BaseUrl + "m.onnx";
         try
         {
             var target = Path.Combine(dir, "m.onnx");
             var wrong = new PinnedFile("m.onnx", content.Length, new string('0', 64));
-            Assert.Throws<ModelVerificationException>(() => HttpModelDownloader.Download(wrong, server.Url, target, ModelLog.None, CancellationToken.None));
+            Assert.Throws<ModelVerificationException>(() => HttpModelDownloader.Download(wrong, url, target, ModelLog.None, CancellationToken.None));
             Assert.Empty(Directory.GetFiles(dir));
 
             var right = new PinnedFile("m.onnx", content.Length, FileHash.Sha256(content));
-            HttpModelDownloader.Download(right, server.Url, target, ModelLog.None, CancellationToken.None);
+            HttpModelDownloader.Download(right, url, target, ModelLog.None, CancellationToken.None);
             Assert.Equal(content, File.ReadAllBytes(target));
             Assert.Single(Directory.GetFiles(dir));
         }
@@ -139,73 +142,19 @@ public sealed class ModelSourceTests
     public void ADamagedCachedModelIsRemovedNotUsed()
     {
         var dir = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), $"rvm-cache-{Guid.NewGuid():N}")).FullName;
-        var saved = Environment.GetEnvironmentVariable("RVM_MODEL_BASE_URL");
         try
         {
             // A truncated ResNet50 in the cache, and no reachable source: the file must go, and the error must say so.
             var pin = ModelCatalog.OfficialOnnx(RvmVariant.ResNet50, RvmPrecision.Fp32);
             File.WriteAllBytes(Path.Combine(dir, pin.FileName), new byte[10]);
-            Environment.SetEnvironmentVariable("RVM_MODEL_BASE_URL", "http://127.0.0.1:9");
             string? warning = null;
-            var resolver = new ModelResolver(new ModelCache(dir), new ModelLog { Warning = m => warning = m });
+            // The mirror is set on this resolver, not through RVM_MODEL_BASE_URL, which other tests' resolvers read at the same time.
+            var resolver = new ModelResolver(new ModelCache(dir), new ModelLog { Warning = m => warning = m }) { ReleaseBase = "http://127.0.0.1:9/" };
             var e = Assert.Throws<ModelUnavailableException>(() => resolver.Resolve(new ModelRequest { Variant = RvmVariant.ResNet50 }));
             Assert.Contains("Tried: the release asset http://127.0.0.1:9/rvm_resnet50_fp32.onnx", e.Message);
             Assert.Contains("damaged", warning);
             Assert.False(File.Exists(Path.Combine(dir, pin.FileName)));
         }
-        finally
-        {
-            Environment.SetEnvironmentVariable("RVM_MODEL_BASE_URL", saved);
-            Directory.Delete(dir, true);
-        }
-    }
-
-    /// <summary>Serves one response on loopback, for download tests.</summary>
-    private sealed class OneFileServer : IDisposable
-    {
-        private readonly HttpListener _listener = new HttpListener();
-        private readonly byte[] _content;
-        private readonly CancellationTokenSource _stop = new CancellationTokenSource();
-
-        public OneFileServer(byte[] content)
-        {
-            _content = content;
-            int port = 0;
-            for (int attempt = 0; attempt < 20; attempt++)
-            {
-                port = new Random().Next(20000, 60000);
-                try
-                {
-                    _listener.Prefixes.Clear();
-                    _listener.Prefixes.Add($"http://127.0.0.1:{port}/");
-                    _listener.Start();
-                    break;
-                }
-                catch (HttpListenerException) { }
-            }
-            Url = $"http://127.0.0.1:{port}/m.onnx";
-            Task.Run(Serve);
-        }
-
-        public string Url { get; }
-
-        private async Task Serve()
-        {
-            while (!_stop.IsCancellationRequested)
-            {
-                HttpListenerContext context;
-                try { context = await _listener.GetContextAsync(); }
-                catch (Exception) { return; }
-                context.Response.ContentLength64 = _content.Length;
-                await context.Response.OutputStream.WriteAsync(_content);
-                context.Response.Close();
-            }
-        }
-
-        public void Dispose()
-        {
-            _stop.Cancel();
-            _listener.Stop();
-        }
+        finally { Directory.Delete(dir, true); }
     }
 }

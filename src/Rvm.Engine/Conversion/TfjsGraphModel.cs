@@ -55,11 +55,30 @@ internal sealed class TfjsGraphModel
                 var full = Path.GetFullPath(Path.Combine(folder, shard));
                 if (!full.StartsWith(folder + Path.DirectorySeparatorChar, StringComparison.Ordinal))
                     throw new InvalidDataException($"Weight shard path '{shard}' in '{modelJsonPath}' points outside the model's folder.");
+                RefuseLinks(full, folder, shard, modelJsonPath);
                 if (!File.Exists(full))
                     throw new FileNotFoundException($"Weight shard '{shard}' named by '{modelJsonPath}' was not found.", full);
                 result.Add(full);
             }
         return result;
+    }
+
+    /// <summary>
+    /// A link (symbolic link, junction) anywhere between the model's folder and a shard could lead out of the folder,
+    /// as ".." would; netstandard2.0 cannot read where a link points, so every link is refused.
+    /// </summary>
+    private static void RefuseLinks(string shardPath, string folder, string shard, string modelJsonPath)
+    {
+        for (var path = shardPath; path.Length > folder.Length; path = Path.GetDirectoryName(path)!)
+        {
+            FileAttributes attributes;
+            try { attributes = File.GetAttributes(path); }
+            catch (FileNotFoundException) { continue; }
+            catch (DirectoryNotFoundException) { continue; }
+            if ((attributes & FileAttributes.ReparsePoint) != 0)
+                throw new InvalidDataException(
+                    $"Weight shard '{shard}' named by '{modelJsonPath}' goes through the link '{path}'; weight files must be plain files inside the model's folder.");
+        }
     }
 
     public static TfjsGraphModel Parse(byte[] modelJson, Func<string, byte[]> readShard)

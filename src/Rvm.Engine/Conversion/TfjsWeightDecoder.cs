@@ -46,10 +46,10 @@ internal static class TfjsWeightDecoder
         string name = spec.GetProperty("name").GetString()!;
         string dtype = spec.GetProperty("dtype").GetString()!;
         var shapeList = new List<int>();
-        foreach (var d in spec.GetProperty("shape").EnumerateArray()) shapeList.Add(d.GetInt32());
+        foreach (var d in spec.GetProperty("shape").EnumerateArray())
+            shapeList.Add(d.TryGetInt32(out var n) && n >= 0 ? n : throw new InvalidDataException($"Weight '{name}' has the dimension {d.GetRawText()}, which is not a size."));
         var shape = shapeList.ToArray();
-        int count = 1;
-        foreach (var d in shape) count *= d;
+        int count = ElementCount(shape, data.Length, name);
 
         if (spec.TryGetProperty("quantization", out var q))
         {
@@ -60,7 +60,7 @@ internal static class TfjsWeightDecoder
             {
                 double scale = q.GetProperty("scale").GetDouble(), min = q.GetProperty("min").GetDouble();
                 int size = qtype == "uint8" ? 1 : 2;
-                Need(data, offset, count * size, name);
+                Need(data, offset, (long)count * size, name);
                 for (int i = 0; i < count; i++)
                 {
                     int v = size == 1 ? data[offset + i] : BitConverter.ToUInt16(data, offset + 2 * i);
@@ -70,7 +70,7 @@ internal static class TfjsWeightDecoder
             }
             else if (qtype == "float16")
             {
-                Need(data, offset, count * 2, name);
+                Need(data, offset, (long)count * 2, name);
                 for (int i = 0; i < count; i++) values[i] = HalfToSingle(BitConverter.ToUInt16(data, offset + 2 * i));
                 offset += count * 2;
             }
@@ -98,17 +98,36 @@ internal static class TfjsWeightDecoder
     /// <summary>Little-endian 4-byte values copied as they are.</summary>
     private static T[] Raw<T>(byte[] data, ref int offset, int count, string name) where T : struct
     {
-        Need(data, offset, count * 4, name);
+        Need(data, offset, (long)count * 4, name);
         var values = new T[count];
         Buffer.BlockCopy(data, offset, values, 0, count * 4);
         offset += count * 4;
         return values;
     }
 
-    private static void Need(byte[] data, int offset, int size, string name)
+    /// <summary>
+    /// The product of the dimensions in 64 bits, refused once it passes the shards' length: a spec such as
+    /// [65536, 65536] would wrap to 0 in 32-bit arithmetic and be accepted with no bytes behind it.
+    /// </summary>
+    private static int ElementCount(int[] shape, long available, string name)
     {
-        if (offset + size > data.Length)
-            throw new InvalidDataException($"The weight shards end before weight '{name}' (truncated download?).");
+        long count = 1;
+        foreach (var d in shape)
+        {
+            // Both factors are at most 2^31 here, so the product cannot overflow 64 bits.
+            count *= d;
+            if (count > available)
+                throw new InvalidDataException(
+                    $"Weight '{name}' has shape [{string.Join(", ", shape)}], more elements than the {available:N0} bytes of its weight shards can hold.");
+        }
+        return (int)count;
+    }
+
+    private static void Need(byte[] data, int offset, long size, string name)
+    {
+        if (size > data.Length - (long)offset)
+            throw new InvalidDataException(
+                $"Weight '{name}' needs {size:N0} bytes from byte {offset:N0}, but the weight shards hold {data.Length:N0} bytes (truncated download?).");
     }
 
     private static float HalfToSingle(ushort h)

@@ -22,7 +22,7 @@ public sealed class RvmModel : IDisposable
     private readonly Lazy<InferenceSession?> _coefficients;
     private int _disposed;
 
-    private RvmModel(InferenceSession session, ResolvedModel resolved, SessionSettings settings, string device, int threads, bool fp16)
+    private RvmModel(InferenceSession session, ResolvedModel resolved, string sha256, SessionSettings settings, string device, int threads, bool fp16)
     {
         _session = session;
         int deviceId = settings.DeviceId;
@@ -37,7 +37,8 @@ public sealed class RvmModel : IDisposable
         Variant = resolved.Variant;
         Precision = fp16 ? RvmPrecision.Fp16 : RvmPrecision.Fp32;
         Source = resolved.Source;
-        Sha256 = resolved.Sha256;
+        Sha256 = sha256;
+        SourceSha256 = resolved.SourceSha256.Length > 0 ? resolved.SourceSha256 : sha256;
         Path = resolved.OnnxPath;
         Device = device;
         ThreadCount = threads;
@@ -60,7 +61,10 @@ public sealed class RvmModel : IDisposable
     public RvmVariant Variant { get; }
     public RvmPrecision Precision { get; }
     public string Source { get; }
+    /// <summary>SHA-256 of the ONNX bytes this session was built from (the file at <see cref="Path"/>).</summary>
     public string Sha256 { get; }
+    /// <summary>SHA-256 of what the model came from: the same ONNX file, or for a converted TensorFlow.js model its model.json.</summary>
+    public string SourceSha256 { get; }
     /// <summary>The ONNX file the session was built from.</summary>
     public string Path { get; }
     /// <summary>The device actually used: CPU, CUDA:n or TensorRT:n.</summary>
@@ -124,6 +128,10 @@ public sealed class RvmModel : IDisposable
     {
         verbose ??= _ => { };
         var bytes = File.ReadAllBytes(resolved.OnnxPath);
+        // Hashed as read (17-42 ms for the 15 MB model, measured at load 10 on 2 cores): the bytes verified are the bytes loaded.
+        var sha256 = FileHash.Sha256(bytes);
+        if (resolved.Sha256.Length > 0 && !string.Equals(sha256, resolved.Sha256, StringComparison.OrdinalIgnoreCase))
+            throw new InvalidDataException($"'{resolved.OnnxPath}' changed after it was verified: its SHA-256 is now {sha256}, not {resolved.Sha256}. Import the model again.");
         string device;
         InferenceSession session;
         try
@@ -138,7 +146,7 @@ public sealed class RvmModel : IDisposable
         {
             var elementType = ModelContract.Validate(resolved.OnnxPath, session.InputMetadata, session.OutputMetadata);
             int threads = settings.ThreadCount > 0 ? settings.ThreadCount : Environment.ProcessorCount;
-            var model = new RvmModel(session, resolved, settings, device, threads, elementType == TensorElementType.Float16);
+            var model = new RvmModel(session, resolved, sha256, settings, device, threads, elementType == TensorElementType.Float16);
             // Built now, not in the first conversion: it is what every video at a ratio below 1 runs on the CPU.
             if (model.CoefficientSession != null) verbose("Coefficient cut loaded: at ratios below 1 the network runs at its own size and Rvm makes the full-size matte.");
             return model;

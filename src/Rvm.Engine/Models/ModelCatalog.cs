@@ -17,6 +17,18 @@ public static class ModelCatalog
     public static readonly PinnedFile TfjsWeights =
         new PinnedFile("rvm.bin", 3_739_355, "64cf47fe743d510c2e1c5114af76c994d67e342a94bbc51a6ef9eaffbf4c8f90");
 
+    /// <summary>
+    /// What the converter makes of the official TFJS export (the two pins above), for the converter version given, so
+    /// a cached conversion of it is checked against a hash no cache writer can change; null for versions not pinned
+    /// here (then the hash written beside the conversion is all there is). A test converts and compares.
+    /// </summary>
+    internal static (PinnedFile Onnx, PinnedFile Coefficients)? ConvertedTfjsExport(int converterVersion) => converterVersion switch
+    {
+        5 => (new PinnedFile("rvm.json converted to ONNX", 15_087_738, "c6e354aa6e6d596ed720910b5d1606a941136069e02e739baa301c7ebf4c6db8"),
+              new PinnedFile("rvm.json's coefficient cut", 15_079_172, "aba8179ab65f0b898aa801d612e60f77594e13caded7901f85c6e3dfe3b79f9a")),
+        _ => null,
+    };
+
     /// <summary>Paths of the TFJS files inside the npm package's tarball.</summary>
     public const string TfjsModelJsonEntry = "package/models/rvm.json";
     public const string TfjsWeightsEntry = "package/models/rvm.bin";

@@ -12,12 +12,14 @@ public sealed class ModelRequest
 /// <summary>An ONNX file ready to load, and where it came from.</summary>
 public sealed class ResolvedModel
 {
-    public ResolvedModel(string onnxPath, string source, string sha256, RvmVariant variant, RvmPrecision precision, string? coefficientsPath = null)
+    public ResolvedModel(string onnxPath, string source, string sha256, RvmVariant variant, RvmPrecision precision, string? coefficientsPath = null,
+        string? sourceSha256 = null)
     {
         CoefficientsPath = coefficientsPath;
         OnnxPath = onnxPath;
         Source = source;
         Sha256 = sha256;
+        SourceSha256 = sourceSha256 ?? sha256;
         Variant = variant;
         Precision = precision;
     }
@@ -25,8 +27,10 @@ public sealed class ResolvedModel
     public string OnnxPath { get; }
     /// <summary>Where the weights came from, in words (release asset, npm mirror, local file).</summary>
     public string Source { get; }
-    /// <summary>SHA-256 of the weights as obtained: the ONNX file, or for a TFJS model its model.json and weights.</summary>
+    /// <summary>SHA-256 of the ONNX file at <see cref="OnnxPath"/> as verified; empty when not known (then loading computes it).</summary>
     public string Sha256 { get; }
+    /// <summary>SHA-256 of what the model came from: the same ONNX file, or for a TensorFlow.js model its model.json.</summary>
+    public string SourceSha256 { get; }
     public RvmVariant Variant { get; }
     public RvmPrecision Precision { get; }
     /// <summary>

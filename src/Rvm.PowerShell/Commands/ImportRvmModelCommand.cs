@@ -51,7 +51,9 @@ public sealed class ImportRvmModelCommand : RvmCmdlet
             var model = pump.Run(this, () =>
             {
                 var resolved = new ModelResolver(ModelCache.Default(), pump.Log).Resolve(request, StopToken);
-                pump.Log.Verbose?.Invoke($"Model source: {resolved.Source}; SHA-256 {resolved.Sha256}.");
+                pump.Log.Verbose?.Invoke(resolved.SourceSha256 == resolved.Sha256
+                    ? $"Model source: {resolved.Source}; SHA-256 {resolved.Sha256}."
+                    : $"Model source: {resolved.Source}; source SHA-256 {resolved.SourceSha256}; SHA-256 of the ONNX file loaded {resolved.Sha256}.");
                 var loaded = RvmModel.Load(resolved, new SessionSettings { Device = Device, DeviceId = DeviceId, ThreadCount = ThreadCount }, pump.Log.Verbose);
                 pump.Log.Verbose?.Invoke($"Loaded on {loaded.Device} with {loaded.ThreadCount} intra-op threads.");
                 return loaded;

