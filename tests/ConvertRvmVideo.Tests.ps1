@@ -71,7 +71,7 @@ BeforeAll {
         [RvmTests.Pixels]::Compare([RvmTests.Pixels]::FromBytes($A), [RvmTests.Pixels]::FromBytes($B), $null, 1)
     }
     function Test-NoTemporaryFiles([string] $Folder) {
-        @(Get-ChildItem -LiteralPath $Folder -Force -Recurse | Where-Object Name -like '*.partial*')
+        @(Get-ChildItem -LiteralPath $Folder -Force -Recurse | Where-Object Name -match '\.partial|\.rvm-(lock|old)$')
     }
 }
 

@@ -57,6 +57,7 @@ public sealed class OutputSafetyTests : IDisposable
         using var claim = OutputClaim.Acquire(P(longName), isFolder: false);
         Assert.True(Path.GetFileName(claim.TempPath).Length < 40);
         Assert.True(Path.GetFileName(claim.BackupPath).Length < 40);
+        Assert.True(Path.GetFileName(AtomicFile.TempNameFor(P(longName))).Length < 60);
         var tooLong = new string('y', 250) + ".composition.mp4";
         Assert.Throws<PathTooLongException>(() => FileSystemNames.CheckNameLength(P(tooLong)));
         // 255 bytes of UTF-8, not 255 characters: 'é' is two bytes.

@@ -26,7 +26,7 @@ New-Item -ItemType Directory -Force $in, $out | Out-Null
 $random = [Random]::new($Seed)
 
 # Short clips, each from its own place in the footage: 6 frames at 96x72.
-& ffmpeg -v error -y -stream_loop -1 -i $source -vf 'scale=96:72' -r 10 -frames:v (6 * $Inputs) -c:v libx264 -preset ultrafast -pix_fmt yuv420p (Join-Path $work 'all.mp4')
+& ffmpeg -v error -y -stream_loop -1 -i $source -vf 'scale=96:72' -r 10 -frames:v (6 * $Inputs) -c:v libx264 -preset ultrafast -g 6 -sc_threshold 0 -pix_fmt yuv420p (Join-Path $work 'all.mp4')
 & ffmpeg -v error -y -i (Join-Path $work 'all.mp4') -c copy -f segment -segment_frames (@(1..($Inputs - 1) | ForEach-Object { 6 * $_ }) -join ',') -reset_timestamps 1 (Join-Path $in 'clip%03d.mp4')
 $clips = @(Get-ChildItem $in -Filter *.mp4)
 if ($clips.Count -ne $Inputs) { throw "Made $($clips.Count) clips, not $Inputs." }
@@ -60,7 +60,8 @@ while (-not $done) {
     $stop = $counts.sigterm + $counts.sigkill -lt $Stops
     $deadline = (Get-Date).AddMilliseconds($(if ($stop) { 2500 + $random.Next(6000) } else { 3600000 }))
     while (-not $child.HasExited -and (Get-Date) -lt $deadline) {
-        foreach ($d in Get-Descendants $child.Id) { if ((Get-Content "/proc/$d/comm" -ErrorAction SilentlyContinue) -eq 'ffmpeg') { [void]$ffmpegSeen.Add($d) } }
+        $descendants = Get-Descendants $child.Id
+        foreach ($d in $descendants) { if ((Get-Content "/proc/$d/comm" -ErrorAction SilentlyContinue) -eq 'ffmpeg') { [void]$ffmpegSeen.Add($d) } }
         Start-Sleep -Milliseconds 100
     }
     if (-not $child.HasExited) {

@@ -5,18 +5,19 @@ namespace Rvm.IO;
 
 /// <summary>
 /// Files appear only whole: they are written under a temporary name beside the final one and renamed at the
-/// end (atomic on one volume), so a failure or Ctrl+C never leaves a partial model, picture or video.
+/// end (atomic on one volume), so a failure or Ctrl+C never leaves a partial picture or model.
 /// </summary>
 public static class AtomicFile
 {
+    /// <summary>A hidden temporary beside the final file, of fixed length whatever the final name's (any name a folder can hold works).</summary>
     public static string TempNameFor(string finalPath) =>
-        Path.Combine(Path.GetDirectoryName(Path.GetFullPath(finalPath))!, $".{Path.GetFileName(finalPath)}.{Guid.NewGuid():N}.partial");
+        Path.Combine(Path.GetDirectoryName(Path.GetFullPath(finalPath))!, $".{FileSystemNames.ShortHash(Path.GetFileName(finalPath))}.{Guid.NewGuid():N}.partial");
 
-    /// <summary>Moves a finished temporary file into place, replacing an older copy.</summary>
+    /// <summary>Moves a finished temporary file into place; an older copy is replaced in one rename, never deleted first.</summary>
     public static void Commit(string tempPath, string finalPath)
     {
-        if (File.Exists(finalPath)) File.Delete(finalPath);
-        File.Move(tempPath, finalPath);
+        if (File.Exists(finalPath)) File.Replace(tempPath, finalPath, null);
+        else File.Move(tempPath, finalPath);
     }
 
     public static void TryDelete(string path)

@@ -19,7 +19,9 @@ internal static class ErrorRecords
             FfmpegNotFoundException _ => (ErrorCategory.NotInstalled, FfmpegLocator.InstallAdvice),
             ModelUnavailableException _ => (ErrorCategory.ResourceUnavailable,
                 "Give the model by hand with Import-RvmModel -Path (an .onnx file, or a TensorFlow.js rvm.json with rvm.bin), or copy it into the model cache folder named in the message."),
-            ModelVerificationException _ => (ErrorCategory.InvalidData, "The file is not the expected model. Delete it and import again, or give a trusted copy with -Path."),
+            // Nothing that failed verification is kept, so there is nothing to delete: the source is what to fix.
+            ModelVerificationException _ => (ErrorCategory.InvalidData,
+                "The source served a file that is not the pinned model, and nothing was kept. If RVM_MODEL_BASE_URL points at a mirror, check what it serves; otherwise give a trusted copy with Import-RvmModel -Path."),
             DeviceUnavailableException _ => (ErrorCategory.NotInstalled, "Use -Device Auto or -Device Cpu, or install CUDA 13 and cuDNN 9 for ONNX Runtime 1.31."),
             OutputConflictException c => (c.Conflict switch
             {
