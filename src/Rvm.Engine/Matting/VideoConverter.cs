@@ -52,7 +52,7 @@ public sealed class VideoConverter
     }
 
     public RvmConversionResult Convert(ConversionRequest request, Action<ConversionProgress>? progress = null, CancellationToken cancel = default,
-        Action<string>? verbose = null)
+        Action<string>? verbose = null, Action<string>? warning = null)
     {
         Validate(request);
         PrepareOutputFolders(request);
@@ -84,7 +84,8 @@ public sealed class VideoConverter
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         using IFrameSource source = folder
             ? new ImageSequenceReader(files!, width, height, request.ImageSequenceFrameRate)
-            : new VideoFrameReader(request.Input, width, height, planar: true, cancel: stop.Token, gpuDecode: gpuDecode);
+            : new VideoFrameReader(request.Input, width, height, planar: true, cancel: stop.Token, gpuDecode: gpuDecode,
+                tolerance: request.ErrorTolerance, warning: warning);
         var job = new Job(this, request, source, info, width, height, ratio, total, progress, stop, clock, nvenc);
         verbose?.Invoke(job.Describe());
         var frames = job.Run();
@@ -96,6 +97,7 @@ public sealed class VideoConverter
             AlphaPath = request.AlphaPath,
             ForegroundPath = request.ForegroundPath,
             FrameCount = frames,
+            DamagedFrames = (source as VideoFrameReader)?.DamagedFrames ?? 0,
             Width = width,
             Height = height,
             FrameRate = folder ? request.ImageSequenceFrameRate.ToString() : (info!.FrameRate.IsValid ? info.FrameRate : info.AverageFrameRate).ToString(),
