@@ -5,17 +5,9 @@ BeforeAll {
     $script:Model = Import-RvmModel -Device Cpu
     $script:Work = Join-Path ([IO.Path]::GetTempPath()) "rvm-damaged-$([guid]::NewGuid().ToString('N'))"
     New-Item -ItemType Directory $Work | Out-Null
-    # 40 frames of the footage; the damaged copy has 4 KB in the middle overwritten with seeded garbage (the same
-    # bytes on every run), which ffmpeg plays past.
     $script:Clean = Join-Path $Work 'clean.mp4'
-    & ffmpeg -v error -y -i (Get-SourceVideo) -frames:v 40 -vf scale=320:240 -an -c:v libx264 -pix_fmt yuv420p $Clean
-    if ($LASTEXITCODE -ne 0) { throw "Could not make $Clean" }
     $script:Damaged = Join-Path $Work 'damaged clip.mp4'
-    $bytes = [IO.File]::ReadAllBytes($Clean)
-    $garbage = [byte[]]::new(4096)
-    [Random]::new(9).NextBytes($garbage)
-    [Array]::Copy($garbage, 0, $bytes, [int]($bytes.Length / 2), $garbage.Length)
-    [IO.File]::WriteAllBytes($Damaged, $bytes)
+    New-DamagedClip $Damaged $Clean
 
     # Frame times in seconds, to the millisecond: decoded by ffmpeg alone (the reference), or of a file's frames.
     function Get-DecodedTimes([string] $Path) {
