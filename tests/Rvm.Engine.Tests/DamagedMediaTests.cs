@@ -36,7 +36,7 @@ public sealed class DamagedMediaTests : IClassFixture<DamagedClipFixture>
     [Fact]
     public void ConcealKeepsEveryDecodableFrameAtItsOwnTimestampAndNamesTheDamage()
     {
-        var packets = PacketTimestamps.Read(_clip.Damaged);
+        var packets = PacketTimestamps.Read(_clip.Damaged).Shown;
         var (pts, damaged, warnings) = ReadAll(_clip.Damaged, DecodeErrorTolerance.Conceal);
 
         // ffmpeg still decodes most of it, and not all of it: the fixture is damaged the way the issue describes.
@@ -56,7 +56,7 @@ public sealed class DamagedMediaTests : IClassFixture<DamagedClipFixture>
         var (pts, damaged, warnings) = ReadAll(_clip.Clean, DecodeErrorTolerance.Conceal);
         Assert.Equal(0, damaged);
         Assert.Empty(warnings);
-        Assert.Equal(PacketTimestamps.Read(_clip.Clean), pts);
+        Assert.Equal(PacketTimestamps.Read(_clip.Clean).Shown, pts);
     }
 
     [Fact]
@@ -64,6 +64,7 @@ public sealed class DamagedMediaTests : IClassFixture<DamagedClipFixture>
     {
         var damage = new DecodeDamage();
         var packets = Enumerable.Range(0, 10).Select(i => (long)i * 10).ToList();
+        var listed = PacketTimestamps.Parse(string.Concat(packets.Select(p => $"packet,{p},__\n")) + "stream,10\n");
         foreach (var p in packets.Where(p => p != 30 && p != 40))
         {
             if (p == 60) damage.OnConcealment("concealing 5 DC, 5 AC, 5 MV errors in P frame");
@@ -72,7 +73,7 @@ public sealed class DamagedMediaTests : IClassFixture<DamagedClipFixture>
         damage.OnError("Invalid NAL unit size");
         Assert.True(damage.Seen);
 
-        var (count, warnings) = damage.Assess("in.mp4", packets, new Rational(1, 100));
+        var (count, warnings) = damage.Assess("in.mp4", listed, new Rational(1, 100));
 
         Assert.Equal(3, count);
         Assert.Equal(2, warnings.Count);
@@ -87,16 +88,31 @@ public sealed class DamagedMediaTests : IClassFixture<DamagedClipFixture>
         var damage = new DecodeDamage();
         foreach (var p in new long[] { 0, 1, 2 }) damage.OnFrame(p);
         damage.OnError("Invalid data found when processing input");
-        var (count, warnings) = damage.Assess("in.mp4", new List<long> { 0, 1, 2 }, new Rational(1, 25));
+        var (count, warnings) = damage.Assess("in.mp4", PacketTimestamps.Parse("packet,0,K_\npacket,1,__\npacket,2,__\nstream,N/A\n"), new Rational(1, 25));
         Assert.Equal(0, count);
         Assert.Contains("yet every frame was decoded", Assert.Single(warnings));
     }
 
     [Fact]
+    public void FramesTheContainerDeclaresButCannotListAreCountedAsLost()
+    {
+        // An AVI whose damaged chunk the demuxer skips: 200 frames declared, 199 packets, every packet decoded.
+        var damage = new DecodeDamage();
+        for (long p = 0; p < 199; p++) damage.OnFrame(p);
+        damage.OnError("ignoring overflow at 31 19");
+        var csv = string.Concat(Enumerable.Range(0, 199).Select(p => $"packet,{p},__\n")) + "stream,200\n";
+        var (count, warnings) = damage.Assess("in.avi", PacketTimestamps.Parse(csv), new Rational(1, 10));
+        Assert.Equal(1, count);
+        Assert.Contains("declares 200 frames but only 199 could be read: 1 frame was lost", Assert.Single(warnings));
+    }
+
+    [Fact]
     public void PacketListSkipsDiscardedAndUntimedPacketsAndSorts()
     {
-        var csv = "0,K_\n3072,__\nN/A,__\n1024,__\n-1024,_D\n2048,__\n";
-        Assert.Equal(new List<long> { 0, 1024, 2048, 3072 }, PacketTimestamps.Parse(csv));
+        var listed = PacketTimestamps.Parse("packet,0,K_\npacket,3072,__\npacket,N/A,__\npacket,1024,__\npacket,-1024,_D\npacket,2048,__\nstream,6\n");
+        Assert.Equal(new List<long> { 0, 1024, 2048, 3072 }, listed.Shown);
+        Assert.Equal(6, listed.Count);
+        Assert.Equal(6, listed.DeclaredFrames);
     }
 
     /// <summary>The timestamps ffmpeg alone decodes from a file (showinfo), as a reference independent of the reader.</summary>

@@ -41,12 +41,18 @@ internal sealed class DecodeDamage
     }
 
     /// <summary>
-    /// The damaged frames (left out plus concealed) and one warning for each kind, naming the frames by their
-    /// index in the input and their time. <paramref name="packets"/>: the input's packet timestamps, sorted.
+    /// The damaged frames (lost from the container, left out by the decoder, concealed) and one warning for each
+    /// kind, naming the frames by their index in the input and their time where the container still lists them.
     /// </summary>
-    public (long DamagedFrames, List<string> Warnings) Assess(string path, List<long> packets, Rational timeBase)
+    public (long DamagedFrames, List<string> Warnings) Assess(string path, PacketTimestamps listed, Rational timeBase)
     {
         var warnings = new List<string>();
+        // Frames whose packets the demuxer could not find at all (a damaged chunk header): counted, never named.
+        long lost = listed.DeclaredFrames.HasValue ? Math.Max(0, listed.DeclaredFrames.Value - listed.Count) : 0;
+        if (lost > 0)
+            warnings.Add($"'{path}': the container declares {listed.DeclaredFrames} frames but only {listed.Count} could be read: " +
+                $"{Frames(lost)} {(lost == 1 ? "was" : "were")} lost where the file is damaged.");
+        var packets = listed.Shown;
         var decoded = new HashSet<long>(_decoded);
         int matched = packets.Count(decoded.Contains);
         long dropped;
@@ -78,7 +84,7 @@ internal sealed class DecodeDamage
         }
         if (warnings.Count == 0 && _errors > 0)
             warnings.Add($"'{path}': ffmpeg reported {_errors} decode error{(_errors == 1 ? "" : "s")}, yet every frame was decoded. The first: {_firstError}");
-        return (dropped + _concealedBefore.Count, warnings);
+        return (lost + dropped + _concealedBefore.Count, warnings);
     }
 
     /// <summary>The input frame index of a timestamp: its packet's place, or where it would be.</summary>
