@@ -59,7 +59,8 @@ $failedPath = Join-Path $Destination '.rvm-failed.json'
 function Read-FailedInputs {
     if (-not (Test-Path -LiteralPath $failedPath)) { return @{} }
     $known = @{}
-    try { foreach ($f in @(Get-Content -Raw -LiteralPath $failedPath -Encoding utf8 | ConvertFrom-Json)) { $known[$f.Path] = $f } }
+    # Not @(...): Windows PowerShell's ConvertFrom-Json writes the whole array as one object.
+    try { foreach ($f in (Get-Content -Raw -LiteralPath $failedPath -Encoding utf8 | ConvertFrom-Json)) { $known[$f.Path] = $f } }
     catch { Write-Log 'warning' "'$failedPath' could not be read and starts again empty: $($_.Exception.Message)" }
     $known
 }

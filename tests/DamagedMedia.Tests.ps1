@@ -32,6 +32,8 @@ Describe 'Convert-RvmVideo on a damaged input' {
         $errors.Count | Should -Be 1
         $errors[0].Exception.Message | Should -BeLike "*$Damaged*"
         $errors[0].TargetObject | Should -Be $Damaged
+        $errors[0].CategoryInfo.Category | Should -Be 'InvalidData'
+        $errors[0].ErrorDetails.RecommendedAction | Should -BeLike '*-ErrorTolerance Conceal*'
         $out | Should -Not -Exist
     }
 

@@ -29,7 +29,7 @@ public sealed class DamagedMediaTests : IClassFixture<DamagedClipFixture>
     [Fact]
     public void StrictFailsTheDamagedInputNamingIt()
     {
-        var e = Assert.Throws<InvalidDataException>(() => ReadAll(_clip.Damaged, DecodeErrorTolerance.Strict));
+        var e = Assert.Throws<DamagedMediaException>(() => ReadAll(_clip.Damaged, DecodeErrorTolerance.Strict));
         Assert.Contains(_clip.Damaged, e.Message);
     }
 

@@ -154,8 +154,8 @@ public sealed class VideoFrameReader : IFrameSource
         int exit = _ffmpeg.WaitForExit();
         if (_ffmpeg.WasKilled) throw new OperationCanceledException($"Reading '{_path}' was cancelled.");
         if (exit != 0)
-            throw new InvalidDataException($"'{_path}' could not be decoded to the end (ffmpeg exit code {exit}): {_firstError ?? _ffmpeg.ErrorTail()}");
-        if (_firstError != null && _damage == null) throw new InvalidDataException($"'{_path}' is damaged: {_firstError}");
+            throw Undecodable($"'{_path}' could not be decoded to the end (ffmpeg exit code {exit}): {_firstError ?? _ffmpeg.ErrorTail()}");
+        if (_firstError != null && _damage == null) throw Undecodable($"'{_path}' is damaged: {_firstError}");
         if (_index == 0) throw new InvalidDataException($"'{_path}' has no video frames.");
         if (_damage != null && _damage.Seen)
         {
@@ -165,6 +165,10 @@ public sealed class VideoFrameReader : IFrameSource
             foreach (var warning in warnings) _warning?.Invoke(warning);
         }
     }
+
+    /// <summary>Strict reading's failure says Conceal would have gone on; a failure under Conceal is plain invalid data.</summary>
+    private SystemException Undecodable(string message) =>
+        _damage == null ? new DamagedMediaException(message) : new InvalidDataException(message);
 
     /// <summary>Stops reading early (a looping background, or a cancelled conversion): ffmpeg is killed.</summary>
     public void Dispose()
