@@ -38,6 +38,7 @@
         @{ Code = 'Convert-RvmVideo talk.mp4 -Background Transparent -CompositionPath talk.webm'; Remarks = 'Writes the person on a transparent background as VP9 with alpha, with the input''s audio.' }
         @{ Code = 'Convert-RvmVideo talk.mp4 -Background beach.jpg -CompositionPath talk-beach.mp4 -VideoBitrate 8'; Remarks = 'Puts the person in front of a picture, at 8 Mbps.' }
         @{ Code = 'Convert-RvmVideo ./frames -OutputType PngSequence -Output Alpha -FrameRate 25'; Remarks = 'Turns a folder of pictures into a folder of PNG mattes (frames.alpha/0000.png, ...).' }
+        @{ Code = 'Convert-RvmVideo old-tape.avi -ErrorTolerance Conceal -WarningVariable damage'; Remarks = 'Converts a damaged video as far as ffmpeg can decode it; $damage holds the warnings naming the damaged frames, and the result''s DamagedFrames counts them.' }
         @{ Code = 'Get-ChildItem \\server\incoming\*.mp4 | Convert-RvmVideo -Destination \\server\matted -SkipExisting -ErrorAction Continue'; Remarks = 'A scheduled job: converts what is new, skips what was done before, and goes on past a bad file.' }
     )
 }
