@@ -77,7 +77,7 @@ public sealed class VideoFrameReader : IFrameSource
     /// <summary>The time base of the timestamps, known once the first frame has been read.</summary>
     public Rational TimeBase { get; private set; }
     public long FramesRead => _index;
-    /// <summary>With <see cref="DecodeErrorTolerance.Conceal"/>: frames left out or concealed, known at the end of the video.</summary>
+    /// <summary>With <see cref="DecodeErrorTolerance.Conceal"/>: frames lost, left out or concealed, known at the end of the video.</summary>
     public long DamagedFrames { get; private set; }
 
     private void OnStderr(string line)

@@ -27,7 +27,7 @@
         HardwareVideo   = 'Decodes on an NVIDIA GPU (-hwaccel cuda) and encodes colour .mp4 outputs with NVENC, where this machine''s ffmpeg can; otherwise the CPU codecs are used and -Verbose says why. The matte stays on x264 to keep its full range.'
         Force           = 'Overwrites existing outputs.'
         SkipExisting    = 'Skips inputs whose outputs all exist (reruns of a scheduled job). Outputs only ever exist complete.'
-        ErrorTolerance  = 'What a decode error does. Strict (default): it fails the input, naming the file and the error. Conceal: ffmpeg conceals what it can and leaves out the frames it cannot decode; the conversion goes on, a warning names the damaged frames (index and time), the frames that remain keep their timestamps, and the result''s DamagedFrames counts them.'
+        ErrorTolerance  = 'What a decode error in a video file does (a picture folder''s pictures are always read strictly). Strict (default): it fails the input, naming the file and the error. Conceal: ffmpeg conceals what it can and leaves out the frames it cannot decode; the conversion goes on, a warning names the damaged frames (index and time), the frames that remain keep their timestamps, and the result''s DamagedFrames counts them.'
     }
     Inputs      = @{ 'System.String' = 'Paths of videos or folders, by value (Path) or by the property PSPath, FullName or LiteralPath.' }
     Outputs     = @{ 'Rvm.Matting.RvmConversionResult' = 'One result per converted input: Input, CompositionPath, AlphaPath, ForegroundPath (null when not made), FrameCount, DamagedFrames, Width, Height, FrameRate, Duration, Elapsed, FramesPerSecond, Device.' }
