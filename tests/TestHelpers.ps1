@@ -79,3 +79,15 @@ function Invoke-Pwsh([string[]] $ArgumentList, [hashtable] $Environment) {
     }
     else { & $command[0] @($command | Select-Object -Skip 1) }
 }
+
+# A 40-frame 320x240 H.264 clip of the footage at $CleanPath, and at $Path a copy with 4 KB in the middle
+# overwritten by seeded garbage (the same bytes on every run): damage that ffmpeg plays past.
+function New-DamagedClip([string] $Path, [string] $CleanPath) {
+    & ffmpeg -v error -y -i (Get-SourceVideo) -frames:v 40 -vf scale=320:240 -an -c:v libx264 -pix_fmt yuv420p $CleanPath
+    if ($LASTEXITCODE -ne 0) { throw "Could not make $CleanPath" }
+    $bytes = [IO.File]::ReadAllBytes($CleanPath)
+    $garbage = [byte[]]::new(4096)
+    [Random]::new(9).NextBytes($garbage)
+    [Array]::Copy($garbage, 0, $bytes, [int]($bytes.Length / 2), $garbage.Length)
+    [IO.File]::WriteAllBytes($Path, $bytes)
+}

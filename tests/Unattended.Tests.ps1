@@ -33,8 +33,14 @@ Describe 'examples/Convert-NewVideos.ps1 run by a scheduler' {
         $script:CronEnvironment = @{ PATH = $env:PATH; HOME = $env:HOME }
         if ($env:RVM_HOME) { $CronEnvironment.RVM_HOME = $env:RVM_HOME }
         $script:Script = Join-Path $RepoRoot 'examples/Convert-NewVideos.ps1'
-        function Invoke-Watch {
-            Invoke-Pwsh @('-File', $Script, '-InputFolder', $Incoming, '-Destination', $Done, '-LogPath', $Log, '-Module', $ModulePath) $CronEnvironment
+        function Invoke-Watch([string[]] $Extra = @()) {
+            Invoke-Pwsh (@('-File', $Script, '-InputFolder', $Incoming, '-Destination', $Done, '-LogPath', $Log, '-Module', $ModulePath) + $Extra) $CronEnvironment
+        }
+        # The log lines a run adds.
+        function Invoke-WatchLines([string[]] $Extra = @()) {
+            $before = @(Get-Content -LiteralPath $Log -Encoding utf8).Count
+            $script:WatchOutput = Invoke-Watch $Extra
+            @(Get-Content -LiteralPath $Log -Encoding utf8 | Select-Object -Skip $before)
         }
     }
 
@@ -71,6 +77,41 @@ Describe 'examples/Convert-NewVideos.ps1 run by a scheduler' {
         Join-Path $Done 'late.composition.mp4' | Should -Exist
         Join-Path $Done 'broken.composition.mp4' | Should -Not -Exist
         $lines[-1] | Should -BeLike '*summary*1 converted, 1 failed, 2 already done'
+    }
+
+    It 'skips an input that failed before while it is unchanged, and tries it again once it changes' {
+        $broken = Join-Path $Incoming 'broken.mp4'
+        $lines = Invoke-WatchLines
+        $LASTEXITCODE | Should -Be 0 -Because ($WatchOutput -join "`n")
+        @($lines -match '^\S+ failed ').Count | Should -Be 0
+        ($lines -match '^\S+ skipped ') | Should -BeLike "*skipped   $broken`: failed before, unchanged: *$broken*"
+        $lines[-1] | Should -BeLike '*summary*0 converted, 0 failed, 3 already done, 1 failed before'
+        (Get-Content -Raw -LiteralPath (Join-Path $Done '.rvm-failed.json') | ConvertFrom-Json).Path | Should -Be $broken
+
+        Add-Content -LiteralPath $broken -Value 'still not a video'
+        $lines = Invoke-WatchLines
+        $LASTEXITCODE | Should -Be 1 -Because ($WatchOutput -join "`n")
+        ($lines -match '^\S+ failed ') | Should -BeLike "*failed    $broken`: *"
+        $lines[-1] | Should -BeLike '*summary*0 converted, 1 failed, 3 already done'
+    }
+
+    It 'fails a damaged video by default, remembers it, and converts it with -ErrorTolerance Conceal, logging the damage' {
+        $damaged = Join-Path $Incoming 'damaged.mp4'
+        New-DamagedClip $damaged (Join-Path $Work 'damaged-source.mp4')
+        $lines = Invoke-WatchLines
+        $LASTEXITCODE | Should -Be 1 -Because ($WatchOutput -join "`n")
+        ($lines -match '^\S+ failed ') -join "`n" | Should -BeLike "*failed    $damaged`: *"
+        $lines = Invoke-WatchLines
+        $LASTEXITCODE | Should -Be 0 -Because ($WatchOutput -join "`n")
+        @($lines -match '^\S+ skipped ').Count | Should -Be 2
+
+        # Another -ErrorTolerance is another way of reading it: tried again, and converted.
+        $lines = Invoke-WatchLines @('-ErrorTolerance', 'Conceal')
+        ($lines -match '^\S+ converted ') | Should -Match ([regex]::Escape($damaged) + ' \(\d+ frames, \d+ damaged, ')
+        ($lines -match '^\S+ warning ') -join "`n" | Should -Match 'frame \d+ \(\d+\.\d{3} s\)'
+        Join-Path $Done 'damaged.composition.mp4' | Should -Exist
+        $lines[-1] | Should -BeLike '*summary*1 converted, 1 failed, 3 already done'
+        $LASTEXITCODE | Should -Be 1 -Because 'broken.mp4 is tried again under the other tolerance, and fails'
     }
 }
 

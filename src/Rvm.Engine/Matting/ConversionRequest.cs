@@ -27,4 +27,6 @@ public sealed class ConversionRequest
     public int? Quality { get; set; }
     /// <summary>Decode with the GPU (-hwaccel cuda) and encode H.264 with NVENC where ffmpeg can; CPU codecs otherwise.</summary>
     public bool HardwareVideo { get; set; }
+    /// <summary>Strict: a decode error fails the input. Conceal: damaged frames are concealed or left out, with warnings.</summary>
+    public DecodeErrorTolerance ErrorTolerance { get; set; }
 }

@@ -10,6 +10,8 @@ public sealed class RvmConversionResult
     public string? AlphaPath { get; internal set; }
     public string? ForegroundPath { get; internal set; }
     public long FrameCount { get; internal set; }
+    /// <summary>Frames of the input lost, left out or concealed because they could not be decoded (-ErrorTolerance Conceal); 0 for a clean input.</summary>
+    public long DamagedFrames { get; internal set; }
     public int Width { get; internal set; }
     public int Height { get; internal set; }
     /// <summary>The input's frame rate, e.g. "30000/1001" (a variable-rate input keeps its own timestamps).</summary>

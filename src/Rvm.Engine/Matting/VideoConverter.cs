@@ -35,19 +35,19 @@ public sealed class VideoConverter
 
     /// <summary>Converts a request as the engine's callers (the benchmark) give it: its named outputs replaced if Rvm made them.</summary>
     public RvmConversionResult Convert(ConversionRequest request, Action<ConversionProgress>? progress = null, CancellationToken cancel = default,
-        Action<string>? verbose = null) =>
-        Convert(ConversionPlanner.Plan(request, new OutputPolicy { Force = true, ExplicitPaths = true }), progress, cancel, verbose);
+        Action<string>? verbose = null, Action<string>? warning = null) =>
+        Convert(ConversionPlanner.Plan(request, new OutputPolicy { Force = true, ExplicitPaths = true }), progress, cancel, verbose, warning);
 
     /// <summary>Runs a plan: claims its output names, converts under temporary names, and commits all outputs or none.</summary>
     internal RvmConversionResult Convert(ConversionPlan plan, Action<ConversionProgress>? progress = null, CancellationToken cancel = default,
-        Action<string>? verbose = null)
+        Action<string>? verbose = null, Action<string>? warning = null)
     {
         if (plan.Skip) throw new InvalidOperationException($"'{plan.Request.Input}' is not to be converted: {plan.SkipReason}.");
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         // SIGTERM (schedulers, systemd, scancel) stops this conversion like Ctrl+C: temporaries go before the process does.
         using var termination = TerminationSignal.Register(stop);
         var claims = ClaimOutputs(plan);
-        try { return Convert(plan, claims, progress, stop, verbose); }
+        try { return Convert(plan, claims, progress, stop, verbose, warning); }
         finally { foreach (var claim in claims) claim.Dispose(); }
     }
 
@@ -90,7 +90,7 @@ public sealed class VideoConverter
     }
 
     private RvmConversionResult Convert(ConversionPlan plan, List<OutputClaim> claims, Action<ConversionProgress>? progress, CancellationTokenSource stop,
-        Action<string>? verbose)
+        Action<string>? verbose, Action<string>? warning)
     {
         var request = plan.Request;
         bool gpuDecode = false, nvenc = false;
@@ -120,7 +120,8 @@ public sealed class VideoConverter
 
         using IFrameSource source = folder
             ? new ImageSequenceReader(files!, width, height, request.ImageSequenceFrameRate)
-            : new VideoFrameReader(request.Input, width, height, planar: true, cancel: stop.Token, gpuDecode: gpuDecode);
+            : new VideoFrameReader(request.Input, width, height, planar: true, cancel: stop.Token, gpuDecode: gpuDecode,
+                tolerance: request.ErrorTolerance, warning: warning);
         var job = new Job(this, plan, claims, source, width, height, ratio, total, progress, stop, clock, nvenc);
         verbose?.Invoke(job.Describe());
         var frames = job.Run();
@@ -132,6 +133,7 @@ public sealed class VideoConverter
             AlphaPath = request.AlphaPath,
             ForegroundPath = request.ForegroundPath,
             FrameCount = frames,
+            DamagedFrames = (source as VideoFrameReader)?.DamagedFrames ?? 0,
             Width = width,
             Height = height,
             FrameRate = folder ? request.ImageSequenceFrameRate.ToString() : (info!.FrameRate.IsValid ? info.FrameRate : info.AverageFrameRate).ToString(),

@@ -26,14 +26,21 @@ public sealed class VideoFrameReader : IFrameSource
     private long _index;
     private bool _finished;
     private volatile string? _firstError;
+    // Null when strict: the first decode error fails the input.
+    private readonly DecodeDamage? _damage;
+    private readonly Action<string>? _warning;
 
     /// <param name="width">Output width; the source is scaled to the output size when it differs (InputResize, or a background).</param>
     /// <param name="loop">Read the input over and over (a background video shorter than the input).</param>
     /// <param name="planar">Frames as planes G, B, R (ffmpeg's gbrp) instead of interleaved RGB24.</param>
     /// <param name="gpuDecode">Decode on the GPU (-hwaccel cuda); frames come back to memory for the filters.</param>
+    /// <param name="tolerance">Conceal: decode errors become warnings through <paramref name="warning"/> and the damaged frames are counted.</param>
     public VideoFrameReader(string path, int width, int height, bool loop = false, bool cover = false, bool planar = false,
-        CancellationToken cancel = default, bool gpuDecode = false)
+        CancellationToken cancel = default, bool gpuDecode = false, DecodeErrorTolerance tolerance = DecodeErrorTolerance.Strict,
+        Action<string>? warning = null)
     {
+        if (tolerance == DecodeErrorTolerance.Conceal) _damage = new DecodeDamage();
+        _warning = warning;
         _path = Path.GetFullPath(path);
         Width = width;
         Height = height;
@@ -47,8 +54,8 @@ public sealed class VideoFrameReader : IFrameSource
         // early) are still seen.
         var arguments = new List<string> { "-hide_banner", "-nostdin", "-nostats", "-loglevel", "level+info" };
         if (loop) arguments.AddRange(new[] { "-stream_loop", "-1" });
-        // -xerror: a damaged or truncated stream is an error, not a shorter output.
-        if (!loop) arguments.Add("-xerror");
+        // -xerror: a damaged or truncated stream is an error, not a shorter output (unless Conceal asks for what decodes).
+        if (!loop && _damage == null) arguments.Add("-xerror");
         if (gpuDecode) arguments.AddRange(new[] { "-hwaccel", "cuda" });
         arguments.AddRange(new[]
         {
@@ -70,15 +77,21 @@ public sealed class VideoFrameReader : IFrameSource
     /// <summary>The time base of the timestamps, known once the first frame has been read.</summary>
     public Rational TimeBase { get; private set; }
     public long FramesRead => _index;
+    /// <summary>With <see cref="DecodeErrorTolerance.Conceal"/>: frames lost, left out or concealed, known at the end of the video.</summary>
+    public long DamagedFrames { get; private set; }
 
     private void OnStderr(string line)
     {
-        if (_firstError == null && (line.Contains("[error]") || line.Contains("[fatal]")))
-            _firstError = Regex.Replace(line, @"^(\[[^\]]*\]\s*)+", "").Trim();
+        bool error = line.Contains("[error]") || line.Contains("[fatal]");
+        if (_firstError == null && error) _firstError = WithoutTags(line);
+        if (_damage != null && error) _damage.OnError(WithoutTags(line));
+        if (_damage != null && line.Contains("concealing ") && line.Contains(" errors in ")) _damage.OnConcealment(WithoutTags(line));
         var frame = ShowInfoFrame.Match(line);
         if (frame.Success)
         {
-            _timestamps.Add(long.Parse(frame.Groups[2].Value, CultureInfo.InvariantCulture));
+            var pts = long.Parse(frame.Groups[2].Value, CultureInfo.InvariantCulture);
+            _damage?.OnFrame(pts);
+            _timestamps.Add(pts);
             return;
         }
         var tb = ShowInfoTimeBase.Match(line);
@@ -88,6 +101,9 @@ public sealed class VideoFrameReader : IFrameSource
             _timeBaseKnown.Set();
         }
     }
+
+    /// <summary>An ffmpeg log line without its "[h264 @ 0x...] [error]" tags.</summary>
+    private static string WithoutTags(string line) => Regex.Replace(line, @"^(\[[^\]]*\]\s*)+", "").Trim();
 
     /// <summary>
     /// Reads the next frame into <paramref name="buffer"/> (at least FrameBytes long). Returns false at the end
@@ -138,10 +154,21 @@ public sealed class VideoFrameReader : IFrameSource
         int exit = _ffmpeg.WaitForExit();
         if (_ffmpeg.WasKilled) throw new OperationCanceledException($"Reading '{_path}' was cancelled.");
         if (exit != 0)
-            throw new InvalidDataException($"'{_path}' could not be decoded to the end (ffmpeg exit code {exit}): {_firstError ?? _ffmpeg.ErrorTail()}");
-        if (_firstError != null) throw new InvalidDataException($"'{_path}' is damaged: {_firstError}");
+            throw Undecodable($"'{_path}' could not be decoded to the end (ffmpeg exit code {exit}): {_firstError ?? _ffmpeg.ErrorTail()}");
+        if (_firstError != null && _damage == null) throw Undecodable($"'{_path}' is damaged: {_firstError}");
         if (_index == 0) throw new InvalidDataException($"'{_path}' has no video frames.");
+        if (_damage != null && _damage.Seen)
+        {
+            // Only a damaged input pays for listing its packets.
+            var (damaged, warnings) = _damage.Assess(_path, PacketTimestamps.Read(_path), TimeBase);
+            DamagedFrames = damaged;
+            foreach (var warning in warnings) _warning?.Invoke(warning);
+        }
     }
+
+    /// <summary>Strict reading's failure says Conceal would have gone on; a failure under Conceal is plain invalid data.</summary>
+    private SystemException Undecodable(string message) =>
+        _damage == null ? new DamagedMediaException(message) : new InvalidDataException(message);
 
     /// <summary>Stops reading early (a looping background, or a cancelled conversion): ffmpeg is killed.</summary>
     public void Dispose()

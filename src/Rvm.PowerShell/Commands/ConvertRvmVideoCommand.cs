@@ -117,6 +117,10 @@ public sealed class ConvertRvmVideoCommand : RvmPathCmdlet
     [Parameter]
     public SwitchParameter HardwareVideo { get; set; }
 
+    /// <summary>Strict (default): a decode error fails the input. Conceal: damaged frames are concealed or left out, each named in a warning.</summary>
+    [Parameter]
+    public DecodeErrorTolerance ErrorTolerance { get; set; } = DecodeErrorTolerance.Strict;
+
     [Parameter]
     public SwitchParameter Force { get; set; }
 
@@ -202,7 +206,7 @@ public sealed class ConvertRvmVideoCommand : RvmPathCmdlet
         try
         {
             var result = pump.Run(this, () => new VideoConverter(_model).Convert(plan,
-                p => pump.Post(c => c.WriteProgress(FileProgress(name, p))), StopToken, pump.Log.Verbose));
+                p => pump.Post(c => c.WriteProgress(FileProgress(name, p))), StopToken, pump.Log.Verbose, pump.Log.Warning));
             WriteProgress(new ProgressRecord(FileActivity, name, "Done") { ParentActivityId = ParentActivity, RecordType = ProgressRecordType.Completed });
             WriteVerbose($"'{request.Input}': {result.FrameCount} frames ({result.Width}x{result.Height}, ratio {result.DownsampleRatio}) in {result.Elapsed.TotalSeconds:0.0} s, {result.FramesPerSecond:0.00} fps.");
             WriteObject(result);
@@ -238,6 +242,7 @@ public sealed class ConvertRvmVideoCommand : RvmPathCmdlet
             VideoBitrateMbps = VideoBitrate,
             Quality = Quality,
             HardwareVideo = HardwareVideo,
+            ErrorTolerance = ErrorTolerance,
         };
         if (InputResize != null) (request.ResizeWidth, request.ResizeHeight) = (InputResize[0], InputResize[1]);
         var rate = Rational.Parse(FrameRate);

@@ -33,6 +33,8 @@ internal static class ErrorRecords
             FileNotFoundException _ => (ErrorCategory.ObjectNotFound, null),
             DirectoryNotFoundException _ => (ErrorCategory.ObjectNotFound, null),
             UnauthorizedAccessException _ => (ErrorCategory.PermissionDenied, null),
+            DamagedMediaException _ => (ErrorCategory.InvalidData,
+                "Convert-RvmVideo -ErrorTolerance Conceal converts the frames ffmpeg can decode and names the damaged ones in warnings."),
             InvalidDataException _ => (ErrorCategory.InvalidData, null),
             NotSupportedException _ => (ErrorCategory.NotImplemented, null),
             ArgumentException _ => (ErrorCategory.InvalidArgument, null),

@@ -29,9 +29,10 @@
         Force           = 'Replaces this input''s earlier outputs (with -CompositionPath, -AlphaPath or -ForegroundPath, any output Rvm made). Never replaces what Rvm did not make. The old outputs stay until every new one is in place.'
         SkipExisting    = 'Skips inputs whose outputs all exist and were made from them (reruns of a scheduled job). Outputs only ever exist complete. An output made from another input with the same name is an error, not a skip.'
         IncludeRvmOutput = 'Converts inputs that are themselves Rvm''s outputs (recognised by the tag Rvm writes into them); without it they are skipped with a Verbose line.'
+        ErrorTolerance  = 'What a decode error in a video file does (a picture folder''s pictures are always read strictly). Strict (default): it fails the input, naming the file and the error. Conceal: ffmpeg conceals what it can and leaves out the frames it cannot decode; the conversion goes on, a warning names the damaged frames (index and time), the frames that remain keep their timestamps, and the result''s DamagedFrames counts them.'
     }
     Inputs      = @{ 'System.String' = 'Paths of videos or folders, by value (Path) or by the property PSPath, FullName or LiteralPath.' }
-    Outputs     = @{ 'Rvm.Matting.RvmConversionResult' = 'One result per converted input: Input, CompositionPath, AlphaPath, ForegroundPath (null when not made), FrameCount, Width, Height, FrameRate, Duration, Elapsed, FramesPerSecond, Device.' }
+    Outputs     = @{ 'Rvm.Matting.RvmConversionResult' = 'One result per converted input: Input, CompositionPath, AlphaPath, ForegroundPath (null when not made), FrameCount, DamagedFrames, Width, Height, FrameRate, Duration, Elapsed, FramesPerSecond, Device.' }
     Notes       = 'Progress is shown per file (frame n of N, frames per second, time left) under one bar for the whole pipeline. ffmpeg and ffprobe must be installed.'
     Examples    = @(
         @{ Code = 'Get-ChildItem *.mp4 | Convert-RvmVideo'; Remarks = 'Writes <name>.composition.mp4 over RVM''s green beside every video in the folder.' }
@@ -39,6 +40,7 @@
         @{ Code = 'Convert-RvmVideo talk.mp4 -Background Transparent -CompositionPath talk.webm'; Remarks = 'Writes the person on a transparent background as VP9 with alpha, with the input''s audio.' }
         @{ Code = 'Convert-RvmVideo talk.mp4 -Background beach.jpg -CompositionPath talk-beach.mp4 -VideoBitrate 8'; Remarks = 'Puts the person in front of a picture, at 8 Mbps.' }
         @{ Code = 'Convert-RvmVideo ./frames -OutputType PngSequence -Output Alpha -FrameRate 25'; Remarks = 'Turns a folder of pictures into a folder of PNG mattes (frames.alpha/0000.png, ...).' }
+        @{ Code = 'Convert-RvmVideo old-tape.avi -ErrorTolerance Conceal -WarningVariable damage'; Remarks = 'Converts a damaged video as far as ffmpeg can decode it; $damage holds the warnings naming the damaged frames, and the result''s DamagedFrames counts them.' }
         @{ Code = 'Get-ChildItem \\server\incoming\*.mp4 | Convert-RvmVideo -Destination \\server\matted -SkipExisting -ErrorAction Continue'; Remarks = 'A scheduled job: converts what is new, skips what was done before, and goes on past a bad file.' }
     )
 }
