@@ -56,13 +56,17 @@ while (-not $done) {
     if ([IO.Path]::GetFileNameWithoutExtension($exe) -eq 'dotnet') { $info.ArgumentList.Add((Join-Path $PSHOME 'pwsh.dll')) }
     foreach ($a in @('-NoProfile', '-NonInteractive', '-Command', $command)) { $info.ArgumentList.Add($a) }
     $child = [Diagnostics.Process]::Start($info)
-    # Runs are stopped anywhere from start-up to a dozen conversions in; the last is let finish.
+    # Runs are stopped at random points after a few more outputs appeared (so the machine's speed does not decide
+    # where), anywhere from start-up to mid-commit; the last run is let finish.
     $stop = $counts.sigterm + $counts.sigkill -lt $Stops
-    $deadline = (Get-Date).AddMilliseconds($(if ($stop) { 2500 + $random.Next(6000) } else { 3600000 }))
-    while (-not $child.HasExited -and (Get-Date) -lt $deadline) {
+    $target = @(Get-ChildItem $out -File).Count + 2 * $random.Next(3)
+    $stopAt = $null
+    while (-not $child.HasExited) {
         $descendants = Get-Descendants $child.Id
         foreach ($d in $descendants) { if ((Get-Content "/proc/$d/comm" -ErrorAction SilentlyContinue) -eq 'ffmpeg') { [void]$ffmpegSeen.Add($d) } }
-        Start-Sleep -Milliseconds 100
+        if ($stop -and -not $stopAt -and @(Get-ChildItem $out -File).Count -ge $target) { $stopAt = (Get-Date).AddMilliseconds($random.Next(2000)) }
+        if ($stopAt -and (Get-Date) -ge $stopAt) { break }
+        Start-Sleep -Milliseconds 50
     }
     if (-not $child.HasExited) {
         $kill = $random.Next(2) -eq 0
