@@ -80,7 +80,7 @@ public sealed class ConvertRvmVideoCommand : RvmPathCmdlet
     public string Background { get; set; } = "120,255,155";
 
     [Parameter]
-    [ValidateRange(0.01, 1.0)]
+    [ValidateDownsampleRatio]
     public float? DownsampleRatio { get; set; }
 
     /// <summary>Width and height the input is scaled to first.</summary>
@@ -145,7 +145,7 @@ public sealed class ConvertRvmVideoCommand : RvmPathCmdlet
         if (string.Equals(text, "Transparent", StringComparison.OrdinalIgnoreCase)) return Matting.Background.Transparent;
         if (RgbColor.TryParse(text, out var colour)) return Matting.Background.OfColour(colour);
         var path = ResolveOutputPath(text);
-        if (File.Exists(path)) return Matting.Background.OfFile(path);
+        if (File.Exists(path)) return Matting.Background.OfFile(path).EnsureReadable();
         throw new ArgumentException($"-Background '{text}' is neither a colour (a name, '#rrggbb', 'r,g,b'), 'Transparent', nor an existing picture or video.");
     }
 
@@ -235,9 +235,7 @@ public sealed class ConvertRvmVideoCommand : RvmPathCmdlet
             HardwareVideo = HardwareVideo,
         };
         if (InputResize != null) (request.ResizeWidth, request.ResizeHeight) = (InputResize[0], InputResize[1]);
-        var rate = Rational.Parse(FrameRate);
-        if (!rate.IsValid) throw new ArgumentException($"-FrameRate '{FrameRate}' is not a frame rate (e.g. 30 or 30000/1001).");
-        request.ImageSequenceFrameRate = rate;
+        request.ImageSequenceFrameRate = FrameRateParameter.Parse(FrameRate);
 
         var kinds = RvmOutput.Composition & 0;
         foreach (var o in Output) kinds |= o;
