@@ -27,4 +27,6 @@ public sealed class ConversionRequest
     public int? Quality { get; set; }
     /// <summary>Decode with the GPU (-hwaccel cuda) and encode H.264 with NVENC where ffmpeg can; CPU codecs otherwise.</summary>
     public bool HardwareVideo { get; set; }
+    /// <summary>Refuse the conversion when its estimated peak memory (this process and ffmpeg) is above this; null: half of this machine's memory.</summary>
+    public long? MaxMemoryBytes { get; set; }
 }

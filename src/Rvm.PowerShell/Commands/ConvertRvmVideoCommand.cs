@@ -114,6 +114,11 @@ public sealed class ConvertRvmVideoCommand : RvmPathCmdlet
     [Parameter]
     public SwitchParameter HardwareVideo { get; set; }
 
+    /// <summary>Refuse an input whose conversion is estimated to need more memory than this, in bytes (e.g. 8GB); default: half of this machine's memory.</summary>
+    [Parameter]
+    [ValidateRange(1L, long.MaxValue)]
+    public long? MaxMemory { get; set; }
+
     [Parameter]
     public SwitchParameter Force { get; set; }
 
@@ -233,6 +238,7 @@ public sealed class ConvertRvmVideoCommand : RvmPathCmdlet
             VideoBitrateMbps = VideoBitrate,
             Quality = Quality,
             HardwareVideo = HardwareVideo,
+            MaxMemoryBytes = MaxMemory,
         };
         if (InputResize != null) (request.ResizeWidth, request.ResizeHeight) = (InputResize[0], InputResize[1]);
         request.ImageSequenceFrameRate = FrameRateParameter.Parse(FrameRate);

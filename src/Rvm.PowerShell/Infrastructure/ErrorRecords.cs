@@ -19,6 +19,7 @@ internal static class ErrorRecords
                 "Give the model by hand with Import-RvmModel -Path (an .onnx file, or a TensorFlow.js rvm.json with rvm.bin), or copy it into the model cache folder named in the message."),
             ModelVerificationException _ => (ErrorCategory.InvalidData, "The file is not the expected model. Delete it and import again, or give a trusted copy with -Path."),
             DeviceUnavailableException _ => (ErrorCategory.NotInstalled, "Use -Device Auto or -Device Cpu, or install CUDA 13 and cuDNN 9 for ONNX Runtime 1.31."),
+            Matting.ConversionLimitException _ => (ErrorCategory.LimitsExceeded, null),
             FileNotFoundException _ => (ErrorCategory.ObjectNotFound, null),
             DirectoryNotFoundException _ => (ErrorCategory.ObjectNotFound, null),
             UnauthorizedAccessException _ => (ErrorCategory.PermissionDenied, null),

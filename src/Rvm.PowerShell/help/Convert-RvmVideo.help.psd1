@@ -25,6 +25,7 @@
         Model           = 'The model to use (from Import-RvmModel). By default the default model is imported once and serves the whole pipeline.'
         Device          = 'The device for the default model when -Model is not given: Auto (default), Cpu, Cuda or TensorRT.'
         HardwareVideo   = 'Decodes on an NVIDIA GPU (-hwaccel cuda) and encodes colour .mp4 outputs with NVENC, where this machine''s ffmpeg can; otherwise the CPU codecs are used and -Verbose says why. The matte stays on x264 to keep its full range.'
+        MaxMemory       = 'The most memory, in bytes (e.g. 8GB), that one input''s conversion may need, this process and its ffmpeg processes together, as estimated from the frame size, the ratio and the outputs before anything is decoded. An input over it is refused with an error that says what to change (-DownsampleRatio, -InputResize, or a larger -MaxMemory), and the next input goes on. By default half of this machine''s memory.'
         Force           = 'Overwrites existing outputs.'
         SkipExisting    = 'Skips inputs whose outputs all exist (reruns of a scheduled job). Outputs only ever exist complete.'
     }
