@@ -76,6 +76,12 @@ Describe 'Convert-RvmVideo size guard' {
         $e[0].Exception.Message | Should -Not -Match 'decoded'
     }
 
+    It 'says the estimate and the limit in -Verbose' {
+        $verbose = @(Convert-RvmVideo -LiteralPath $Tiny -Model $Model -Output Alpha -MaxMemory 4GB -Destination (Join-Path $Work 'verbose') -Verbose 4>&1 |
+            Where-Object { $_ -is [System.Management.Automation.VerboseRecord] })
+        ($verbose.Message -join "`n") | Should -Match ([regex]::Escape("'$Tiny' needs about ") + '\d+ MB at its peak, this process and ffmpeg together \(limit 4\.0 GB\)')
+    }
+
     It 'stops with -ErrorAction Stop' {
         { Convert-RvmVideo -LiteralPath $Hd -Model $Model -MaxMemory 300MB -Destination (Join-Path $Work 'stop') -ErrorAction Stop } | Should -Throw '*over the limit of 300 MB*'
     }
@@ -126,7 +132,7 @@ Describe 'Errors that name the real cause' {
         Get-Leftovers $out | Should -BeNullOrEmpty
     }
 
-    It 'still takes a -Background picture and video' -ForEach @(@{ Kind = 'picture' }, @{ Kind = 'video' }) {
+    It 'still takes a -Background <Kind>' -ForEach @(@{ Kind = 'picture' }, @{ Kind = 'video' }) {
         $background = if ($Kind -eq 'picture') { $Portrait } else { $Medium }
         (Convert-RvmVideo -LiteralPath $Tiny -Model $Model -Background $background -Destination (Join-Path $Work "bg $Kind")).FrameCount | Should -Be 3
     }

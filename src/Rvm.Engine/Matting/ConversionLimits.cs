@@ -13,7 +13,7 @@ namespace Rvm.Matting;
 internal static class ConversionLimits
 {
     /// <summary>Throws <see cref="ConversionLimitException"/> when the conversion cannot or may not run at this size.</summary>
-    public static void Check(ConversionRequest request, RvmModel model, int width, int height, float ratio)
+    public static void Check(ConversionRequest request, RvmModel model, int width, int height, float ratio, Action<string>? verbose = null)
     {
         bool resized = request.ResizeWidth > 0 && request.ResizeHeight > 0;
         if (!FfmpegCanHold(width, height))
@@ -33,6 +33,7 @@ internal static class ConversionLimits
         long? limit = request.MaxMemoryBytes ?? MachineMemory.DefaultLimitBytes;
         if (limit == null) return;
         var estimate = Estimate(request, model, width, height, ratio);
+        verbose?.Invoke($"'{request.Input}' needs about {estimate} at its peak, this process and ffmpeg together (limit {MemoryEstimate.Format(limit.Value)}).");
         if (estimate.TotalBytes <= limit.Value) return;
 
         long max = limit.Value;

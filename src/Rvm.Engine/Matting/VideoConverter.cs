@@ -79,7 +79,7 @@ public sealed class VideoConverter
         }
         float ratio = request.DownsampleRatio ?? DownsampleRatio.Auto(width, height);
         DownsampleRatio.Validate(ratio);
-        ConversionLimits.Check(request, _model, width, height, ratio);
+        ConversionLimits.Check(request, _model, width, height, ratio, verbose);
         long? total = folder ? files!.Count : info!.FrameCountEstimate;
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
