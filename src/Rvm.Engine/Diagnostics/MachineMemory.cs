@@ -6,7 +6,7 @@ using System.Linq;
 namespace Rvm.Diagnostics;
 
 /// <summary>The memory this machine (or its container) gives the process, for the default size guard.</summary>
-public static class MachineMemory
+internal static class MachineMemory
 {
     private static readonly Lazy<long?> Total = new Lazy<long?>(() => FromRuntime() ?? FromProcMeminfo());
 

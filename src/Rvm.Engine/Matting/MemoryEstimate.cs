@@ -8,7 +8,7 @@ namespace Rvm.Matting;
 /// the frame size, the ratio and the outputs before anything is decoded. The parts follow the converter's fixed
 /// pools; the per-pixel costs of ONNX Runtime and ffmpeg are measured (see the constants).
 /// </summary>
-public sealed class MemoryEstimate
+internal sealed class MemoryEstimate
 {
     // Measured on this project's machine (Linux x64, CPU, ONNX Runtime 1.31, the default model), a composition and an
     // alpha .mp4 out: peak RSS of the pwsh process (VmHWM), and of pwsh with its ffmpeg processes (sampled every 100 ms),
