@@ -415,14 +415,14 @@ Describe 'Convert-RvmVideo' {
                 Import-Module $module
                 Convert-RvmVideo -LiteralPath $path -Destination $out -Output Composition, Alpha -Device Cpu
             } -ArgumentList $ModulePath, $long, $out
-            # Wait until the conversion is under way (its ffmpeg processes are running), then stop it.
+            # Wait until the conversion is under way (its ffmpeg processes are running), then stop it. Only this
+            # process's own ffmpeg count: other conversions may run on the machine meanwhile.
             $deadline = (Get-Date).AddSeconds(60)
-            while ((Get-Date) -lt $deadline -and @(Get-Process ffmpeg -ErrorAction SilentlyContinue).Count -lt 2) { Start-Sleep -Milliseconds 200 }
+            while ((Get-Date) -lt $deadline -and @(Get-OwnProcess ffmpeg).Count -lt 2) { Start-Sleep -Milliseconds 200 }
             Start-Sleep -Seconds 2
             $job | Stop-Job
             $job | Remove-Job -Force
-            Start-Sleep -Milliseconds 500
-            @(Get-Process ffmpeg -ErrorAction SilentlyContinue).Count | Should -Be 0
+            Get-OwnProcessCountAfter ffmpeg | Should -Be 0
             if (Test-Path $out) { @(Get-ChildItem -LiteralPath $out -Force) | Should -BeNullOrEmpty }
             (Convert-RvmVideo -LiteralPath $Tiny -Model $Model -Destination $out).FrameCount | Should -Be 4
         }
@@ -459,8 +459,7 @@ Describe 'Get-RvmVideoFrame' {
         $frames[3].Index | Should -Be 3
         $frames[1].Timestamp.TotalSeconds | Should -BeGreaterThan 0.15
         $frames[0].Pixels.Length | Should -Be (320 * 240 * 3)
-        Start-Sleep -Milliseconds 300
-        @(Get-Process ffmpeg -ErrorAction SilentlyContinue).Count | Should -Be 0
+        Get-OwnProcessCountAfter ffmpeg | Should -Be 0
     }
 
     It 'feeds Invoke-RvmFrame' {

@@ -91,3 +91,36 @@ function New-DamagedClip([string] $Path, [string] $CleanPath) {
     [Array]::Copy($garbage, 0, $bytes, [int]($bytes.Length / 2), $garbage.Length)
     [IO.File]::WriteAllBytes($Path, $bytes)
 }
+
+# The processes named $Name that descend from $Root (by default this process): what a test started itself, through
+# the module or a thread job, and never other work on the machine (another conversion, another engineer's tests).
+# Linux reads each parent from /proc/<pid>/stat; elsewhere from PowerShell's Process.Parent.
+function Get-OwnProcess([string] $Name, [int] $Root = $PID) {
+    $parentOf = @{}
+    if ($IsLinux) {
+        foreach ($dir in [IO.Directory]::GetDirectories('/proc')) {
+            $id = 0
+            if (-not [int]::TryParse([IO.Path]::GetFileName($dir), [ref] $id)) { continue }
+            try { $stat = [IO.File]::ReadAllText("$dir/stat") } catch { continue }   # gone meanwhile
+            # "pid (command) state ppid ...": the command may hold spaces and parentheses, so read after the last ')'.
+            $parentOf[$id] = [int]$stat.Substring($stat.LastIndexOf(')') + 2).Split(' ')[1]
+        }
+    }
+    else { foreach ($p in Get-Process) { if ($p.Parent) { $parentOf[$p.Id] = $p.Parent.Id } } }
+    @(Get-Process -Name $Name -ErrorAction SilentlyContinue | Where-Object {
+        $id = $_.Id
+        for ($depth = 0; $depth -lt 64 -and $parentOf.ContainsKey($id); $depth++) {
+            $id = $parentOf[$id]
+            if ($id -eq $Root) { return $true }
+        }
+        $false
+    })
+}
+
+# How many of this process's own $Name processes are left once they have had up to $Seconds to exit: a stopped
+# ffmpeg takes a moment to go (0.02 to 0.06 s here), and a leak stays.
+function Get-OwnProcessCountAfter([string] $Name, [double] $Seconds = 5) {
+    $deadline = [DateTime]::UtcNow.AddSeconds($Seconds)
+    while (($count = @(Get-OwnProcess $Name).Count) -gt 0 -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
+    $count
+}

@@ -20,7 +20,7 @@ public static class ImageFileReader
         if (!File.Exists(full)) throw new FileNotFoundException($"The image '{full}' does not exist.", full);
         if (new FileInfo(full).Length == 0) throw new InvalidDataException($"The image '{full}' is empty.");
         var options = FfmpegLocator.Options();
-        var ppm = Path.Combine(options.TemporaryFilesFolder, $"rvm-{Guid.NewGuid():N}.ppm");
+        var ppm = TemporaryFolder.CreateFile(options.TemporaryFilesFolder, ".ppm");
         try
         {
             FFMpegArguments

@@ -43,6 +43,21 @@ public sealed class Background
         return new Background(ImageExtensions.Contains(ext) ? BackgroundKind.Image : BackgroundKind.Video, default, full);
     }
 
+    /// <summary>
+    /// Decodes the first picture of a file background, so a file that is neither a picture nor a video is refused
+    /// before any conversion starts, not after the first input has been decoded and run through the network.
+    /// </summary>
+    public Background EnsureReadable()
+    {
+        if (Path == null) return this;
+        try { ImageFileReader.Read(Path); }
+        catch (InvalidDataException e)
+        {
+            throw new InvalidDataException($"The background '{Path}' is not a picture or video ffmpeg can read: {e.Message}", e);
+        }
+        return this;
+    }
+
     public override string ToString() => Kind switch
     {
         BackgroundKind.Colour => Colour.ToString(),

@@ -29,4 +29,6 @@ public sealed class ConversionRequest
     public bool HardwareVideo { get; set; }
     /// <summary>Strict: a decode error fails the input. Conceal: damaged frames are concealed or left out, with warnings.</summary>
     public DecodeErrorTolerance ErrorTolerance { get; set; }
+    /// <summary>Refuse the conversion when its estimated peak memory (this process and ffmpeg) is above this; null: half of this machine's memory.</summary>
+    public long? MaxMemoryBytes { get; set; }
 }

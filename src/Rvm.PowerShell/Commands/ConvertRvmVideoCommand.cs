@@ -83,7 +83,7 @@ public sealed class ConvertRvmVideoCommand : RvmPathCmdlet
     public string Background { get; set; } = "120,255,155";
 
     [Parameter]
-    [ValidateRange(0.01, 1.0)]
+    [ValidateDownsampleRatio]
     public float? DownsampleRatio { get; set; }
 
     /// <summary>Width and height the input is scaled to first.</summary>
@@ -120,6 +120,10 @@ public sealed class ConvertRvmVideoCommand : RvmPathCmdlet
     /// <summary>Strict (default): a decode error fails the input. Conceal: damaged frames are concealed or left out, each named in a warning.</summary>
     [Parameter]
     public DecodeErrorTolerance ErrorTolerance { get; set; } = DecodeErrorTolerance.Strict;
+    /// <summary>Refuse an input whose conversion is estimated to need more memory than this, in bytes (e.g. 8GB); default: half of this machine's memory.</summary>
+    [Parameter]
+    [ValidateRange(1L, long.MaxValue)]
+    public long? MaxMemory { get; set; }
 
     [Parameter]
     public SwitchParameter Force { get; set; }
@@ -163,7 +167,7 @@ public sealed class ConvertRvmVideoCommand : RvmPathCmdlet
         if (string.Equals(text, "Transparent", StringComparison.OrdinalIgnoreCase)) return Matting.Background.Transparent;
         if (RgbColor.TryParse(text, out var colour)) return Matting.Background.OfColour(colour);
         var path = ResolveOutputPath(text);
-        if (File.Exists(path)) return Matting.Background.OfFile(path);
+        if (File.Exists(path)) return Matting.Background.OfFile(path).EnsureReadable();
         throw new ArgumentException($"-Background '{text}' is neither a colour (a name, '#rrggbb', 'r,g,b'), 'Transparent', nor an existing picture or video.");
     }
 
@@ -243,11 +247,10 @@ public sealed class ConvertRvmVideoCommand : RvmPathCmdlet
             Quality = Quality,
             HardwareVideo = HardwareVideo,
             ErrorTolerance = ErrorTolerance,
+            MaxMemoryBytes = MaxMemory,
         };
         if (InputResize != null) (request.ResizeWidth, request.ResizeHeight) = (InputResize[0], InputResize[1]);
-        var rate = Rational.Parse(FrameRate);
-        if (!rate.IsValid) throw new ArgumentException($"-FrameRate '{FrameRate}' is not a frame rate (e.g. 30 or 30000/1001).");
-        request.ImageSequenceFrameRate = rate;
+        request.ImageSequenceFrameRate = FrameRateParameter.Parse(FrameRate);
 
         var kinds = RvmOutput.Composition & 0;
         foreach (var o in Output) kinds |= o;

@@ -30,7 +30,7 @@ public sealed class InvokeRvmFrameCommand : RvmPathCmdlet
 
     /// <summary>Fraction of the frame size the network's first stage works at; default min(512 / max(h, w), 1).</summary>
     [Parameter]
-    [ValidateRange(0.01, 1.0)]
+    [ValidateDownsampleRatio]
     public float? DownsampleRatio { get; set; }
 
     /// <summary>A state to start from, from an earlier result's .State.</summary>

@@ -30,6 +30,7 @@ internal static class ErrorRecords
                 _ => ErrorCategory.WriteError,
             }, (string?)null),
             PathTooLongException _ => (ErrorCategory.InvalidArgument, null),
+            Matting.ConversionLimitException _ => (ErrorCategory.LimitsExceeded, null),
             FileNotFoundException _ => (ErrorCategory.ObjectNotFound, null),
             DirectoryNotFoundException _ => (ErrorCategory.ObjectNotFound, null),
             UnauthorizedAccessException _ => (ErrorCategory.PermissionDenied, null),

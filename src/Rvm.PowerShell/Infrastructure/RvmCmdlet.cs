@@ -49,6 +49,7 @@ public abstract class RvmCmdlet : PSCmdlet
                     resolved = new List<string>(GetResolvedProviderPathFromPSPath(path, out var provider));
                     if (provider.Name != "FileSystem")
                         throw new ArgumentException($"'{path}' is not a file-system path.");
+                    if (resolved.Count == 0) resolved.Add(LiteralFallback(path));
                 }
             }
             catch (Exception e) when (e is ItemNotFoundException || e is System.IO.FileNotFoundException || e is ArgumentException || e is DriveNotFoundException)
@@ -58,6 +59,17 @@ public abstract class RvmCmdlet : PSCmdlet
             }
             foreach (var r in resolved) yield return r;
         }
+    }
+
+    /// <summary>
+    /// A wildcard that matched nothing: the file of that exact name when there is one ('take [2].mp4', whose brackets
+    /// match only 'take 2.mp4'), else an error naming the path, as Get-Item gives, instead of silence.
+    /// </summary>
+    private string LiteralFallback(string path)
+    {
+        var full = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
+        if (System.IO.File.Exists(full) || System.IO.Directory.Exists(full)) return full;
+        throw new ItemNotFoundException($"Cannot find path '{full}': nothing matches it.");
     }
 
     /// <summary>An output path in PowerShell terms (relative to the current location) as a file-system path.</summary>

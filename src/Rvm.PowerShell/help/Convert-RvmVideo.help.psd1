@@ -18,9 +18,9 @@
         AlphaPath       = 'The matte''s file (or folder), for a single input. A matte keeps 0 at 0 and 255 at 255; .mkv (FFV1) and PNG keep it exactly.'
         ForegroundPath  = 'The foreground''s file (or folder), for a single input.'
         Background      = 'What the composition goes over: a colour (a name such as White or ChromaGreen, ''#rrggbb'' or ''r,g,b''; default RVM''s green 120,255,155), a picture (scaled to cover the frame), a video (looped, or cut to the input''s length), or Transparent (needs .mov, .webm, .mkv or PNG; .mp4 is refused before any work starts).'
-        DownsampleRatio = 'The fraction of the frame size at which the network''s first stage works, in (0, 1]. By default RVM''s rule: min(512 / max(height, width), 1).'
+        DownsampleRatio = 'The fraction of the frame size at which the network''s first stage works, from 0.01 to 1. By default RVM''s rule: min(512 / max(height, width), 1).'
         InputResize     = 'Width and height the input is scaled to before anything else, e.g. -InputResize 1280,720.'
-        FrameRate       = 'The frame rate of a folder of pictures, e.g. 25 or 30000/1001 (default 30). Videos keep their own timing.'
+        FrameRate       = 'The frame rate of a folder of pictures, e.g. 25 or 30000/1001 (default 30), above 0 and at most 1000. Videos keep their own timing.'
         VideoBitrate    = 'Video bitrate in megabits per second (RVM''s output_video_mbps). By default each codec''s quality setting (-Quality) is used instead.'
         Quality         = 'Codec quality when no bitrate is given: CRF for H.264 (default 18) and VP9 (default 30); lower is better and larger.'
         Model           = 'The model to use (from Import-RvmModel). By default the default model is imported once and serves the whole pipeline.'
@@ -30,6 +30,7 @@
         SkipExisting    = 'Skips inputs whose outputs all exist and were made from them (reruns of a scheduled job). Outputs only ever exist complete. An output made from another input with the same name is an error, not a skip.'
         IncludeRvmOutput = 'Converts inputs that are themselves Rvm''s outputs (recognised by the tag Rvm writes into them); without it they are skipped with a Verbose line.'
         ErrorTolerance  = 'What a decode error in a video file does (a picture folder''s pictures are always read strictly). Strict (default): it fails the input, naming the file and the error. Conceal: ffmpeg conceals what it can and leaves out the frames it cannot decode; the conversion goes on, a warning names the damaged frames (index and time), the frames that remain keep their timestamps, and the result''s DamagedFrames counts them.'
+        MaxMemory       = 'The most memory, in bytes (e.g. 8GB), that one input''s conversion may need, this process and its ffmpeg processes together, as estimated from the frame size, the ratio and the outputs before anything is decoded. An input over it is refused with an error that says what to change (-DownsampleRatio, -InputResize, or a larger -MaxMemory), and the next input goes on. By default half of this machine''s memory.'
     }
     Inputs      = @{ 'System.String' = 'Paths of videos or folders, by value (Path) or by the property PSPath, FullName or LiteralPath.' }
     Outputs     = @{ 'Rvm.Matting.RvmConversionResult' = 'One result per converted input: Input, CompositionPath, AlphaPath, ForegroundPath (null when not made), FrameCount, DamagedFrames, Width, Height, FrameRate, Duration, Elapsed, FramesPerSecond, Device.' }

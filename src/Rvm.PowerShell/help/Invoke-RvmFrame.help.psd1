@@ -10,7 +10,7 @@
         LiteralPath     = 'Pictures to process, taken exactly as written (no wildcards). Objects from Get-ChildItem bind here through their PSPath or FullName property.'
         InputObject     = 'Frames made by the engine ([Rvm.Imaging.RgbFrame]: width, height, RGB bytes), for example from a video reader.'
         Model           = 'The model to use (from Import-RvmModel). Without it, the default model is imported once per session.'
-        DownsampleRatio = 'The fraction of the frame size at which the network''s first stage works, in (0, 1]. Without it, RVM''s own rule applies: min(512 / max(height, width), 1). Lower is faster and coarser.'
+        DownsampleRatio = 'The fraction of the frame size at which the network''s first stage works, from 0.01 to 1. Without it, RVM''s own rule applies: min(512 / max(height, width), 1). Lower is faster and coarser.'
         State           = 'A recurrent state to start from, taken from an earlier result''s State property.'
     }
     Inputs      = @{
