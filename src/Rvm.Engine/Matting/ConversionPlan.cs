@@ -19,6 +19,13 @@ internal sealed class ConversionPlan
         SkipReason = skipReason;
     }
 
+    /// <summary>The frame size the network and the outputs work at (after -InputResize), and the ratio; 0 in a skip plan.</summary>
+    public int Width { get; internal set; }
+    public int Height { get; internal set; }
+    public float Ratio { get; internal set; }
+    /// <summary>The pictures of a folder input, in natural order; null for a video.</summary>
+    public IReadOnlyList<string>? ImageFiles { get; internal set; }
+
     public ConversionRequest Request { get; }
     public OutputPolicy Policy { get; }
     /// <summary>What ffprobe said of a video input; null for a folder of pictures.</summary>

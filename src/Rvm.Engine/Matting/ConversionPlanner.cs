@@ -2,6 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using Rvm.Imaging;
+using Rvm.Inference;
 using Rvm.IO;
 using Rvm.Media;
 
@@ -21,7 +23,9 @@ namespace Rvm.Matting;
 /// </summary>
 internal static class ConversionPlanner
 {
-    public static ConversionPlan Plan(ConversionRequest request, OutputPolicy policy, RunOutputs? run = null)
+    /// <param name="model">What the size guard estimates the network's memory for.</param>
+    /// <param name="verbose">Where the memory estimate is said.</param>
+    public static ConversionPlan Plan(ConversionRequest request, RvmModel model, OutputPolicy policy, RunOutputs? run = null, Action<string>? verbose = null)
     {
         var input = request.Input;
         bool folder = Directory.Exists(input);
@@ -34,7 +38,22 @@ internal static class ConversionPlanner
 
         var outputs = Outputs(request);
         run?.Claim(input, outputs);
-        return new ConversionPlan(request, policy, info, outputs, CheckExisting(request.Input, outputs, policy));
+        var plan = new ConversionPlan(request, policy, info, outputs, CheckExisting(request.Input, outputs, policy));
+        if (plan.Skip) return plan;
+
+        // The frame size and ratio, and whether the conversion fits this machine: decided before any folder is made.
+        plan.ImageFiles = folder ? ImageSequenceReader.FilesOf(input) : null;
+        if (request.ResizeWidth > 0 && request.ResizeHeight > 0) (plan.Width, plan.Height) = (request.ResizeWidth, request.ResizeHeight);
+        else if (info != null) (plan.Width, plan.Height) = (info.Width, info.Height);
+        else
+        {
+            var first = ImageFileReader.Read(plan.ImageFiles![0]);
+            (plan.Width, plan.Height) = (first.Width, first.Height);
+        }
+        plan.Ratio = request.DownsampleRatio ?? DownsampleRatio.Auto(plan.Width, plan.Height);
+        DownsampleRatio.Validate(plan.Ratio);
+        ConversionLimits.Check(request, model, plan.Width, plan.Height, plan.Ratio, verbose);
+        return plan;
     }
 
     /// <summary>

@@ -36,7 +36,7 @@ public sealed class VideoConverter
     /// <summary>Converts a request as the engine's callers (the benchmark) give it: its named outputs replaced if Rvm made them.</summary>
     public RvmConversionResult Convert(ConversionRequest request, Action<ConversionProgress>? progress = null, CancellationToken cancel = default,
         Action<string>? verbose = null, Action<string>? warning = null) =>
-        Convert(ConversionPlanner.Plan(request, new OutputPolicy { Force = true, ExplicitPaths = true }), progress, cancel, verbose, warning);
+        Convert(ConversionPlanner.Plan(request, _model, new OutputPolicy { Force = true, ExplicitPaths = true }, verbose: verbose), progress, cancel, verbose, warning);
 
     /// <summary>Runs a plan: claims its output names, converts under temporary names, and commits all outputs or none.</summary>
     internal RvmConversionResult Convert(ConversionPlan plan, Action<ConversionProgress>? progress = null, CancellationToken cancel = default,
@@ -102,21 +102,10 @@ public sealed class VideoConverter
             verbose?.Invoke(nvenc ? "Encoding H.264 with NVENC." : $"NVENC is not available ({HardwareCodecs.EncodeProblem}); encoding on the CPU.");
         }
         var clock = Stopwatch.StartNew();
-        bool folder = Directory.Exists(request.Input);
-        var files = folder ? ImageSequenceReader.FilesOf(request.Input) : null;
+        var files = plan.ImageFiles;
+        bool folder = files != null;
         var info = plan.InputInfo;
-
-        int width, height;
-        if (request.ResizeWidth > 0 && request.ResizeHeight > 0) (width, height) = (request.ResizeWidth, request.ResizeHeight);
-        else if (info != null) (width, height) = (info.Width, info.Height);
-        else
-        {
-            var first = ImageFileReader.Read(files![0]);
-            (width, height) = (first.Width, first.Height);
-        }
-        float ratio = request.DownsampleRatio ?? DownsampleRatio.Auto(width, height);
-        DownsampleRatio.Validate(ratio);
-        ConversionLimits.Check(request, _model, width, height, ratio, verbose);
+        var (width, height, ratio) = (plan.Width, plan.Height, plan.Ratio);
         long? total = folder ? files!.Count : info!.FrameCountEstimate;
 
         using IFrameSource source = folder

@@ -180,7 +180,7 @@ public sealed class ConvertRvmVideoCommand : RvmPathCmdlet
             ConversionPlan plan;
             try
             {
-                plan = ConversionPlanner.Plan(BuildRequest(input), _policy, _runOutputs);
+                plan = ConversionPlanner.Plan(BuildRequest(input), _model!, _policy, _runOutputs, WriteVerbose);
             }
             catch (Exception e) when (!(e is PipelineStoppedException))
             {
