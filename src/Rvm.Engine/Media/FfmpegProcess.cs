@@ -24,7 +24,7 @@ internal sealed class FfmpegProcess : IDisposable
     public FfmpegProcess(string tool, IEnumerable<string> arguments, bool redirectInput, bool redirectOutput,
         Action<string>? onStderrLine = null, CancellationToken cancel = default)
     {
-        var folder = FfmpegLocator.Options().BinaryFolder;
+        var folder = FfmpegLocator.Folder();
         var exe = Path.Combine(folder, tool + (Path.DirectorySeparatorChar == '\\' ? ".exe" : ""));
         var info = new ProcessStartInfo(exe, CommandLine.Join(arguments))
         {
