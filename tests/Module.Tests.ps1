@@ -15,7 +15,9 @@ Describe 'The Rvm module' {
         $built = Test-ModuleManifest -Path $ModulePath
         $root = Import-PowerShellDataFile (Join-Path $RepoRoot 'Rvm.psd1')
         $built.Version | Should -Be ([version]$root.ModuleVersion)
-        $built.CompatiblePSEditions | Should -Be @('Core', 'Desktop')
+        $built.CompatiblePSEditions | Should -Be @('Core')
+        # 7.4's .NET 8 cannot load the engine's System.Text.Json 9.0 (build.ps1 LoadTest shows it).
+        $built.PowerShellVersion | Should -Be ([version]'7.5')
     }
 
     It 'exports exactly its cmdlets' {
