@@ -56,28 +56,27 @@ public sealed class SharingViolationRetryTests : IDisposable
     }
 
     [Fact]
-    public void ACommitGoesThroughWhenThePlayerLetsGoOfTheOldOutput()
+    public void ACommitGoesThroughWhenThePlayerLetsGoOfTheOldOutputs()
     {
-        File.WriteAllText(P("a.composition.mp4"), "old");
-        using (var composition = OutputClaim.Acquire(P("a.composition.mp4"), isFolder: false))
-        using (var frames = OutputClaim.Acquire(P("a.alpha"), isFolder: true))
+        // An old composition held for three tries (a player) and an old PNG folder for two (Explorer's thumbnails).
+        File.WriteAllText(P("c.composition.mp4"), "old");
+        Directory.CreateDirectory(P("c.alpha"));
+        File.WriteAllText(P("c.alpha/0000.png"), "old png");
+        var heldFile = HeldFor(P("c.composition.mp4"), 3);
+        var heldFolder = HeldFor(P("c.alpha"), 2);
+        using (var frames = OutputClaim.Acquire(P("c.alpha"), isFolder: true))
+        using (var composition = OutputClaim.Acquire(P("c.composition.mp4"), isFolder: false))
         {
-            File.WriteAllText(composition.TempPath, "new");
             Directory.CreateDirectory(frames.TempPath);
-            File.WriteAllText(Path.Combine(frames.TempPath, "0000.png"), "png");
-            // The old composition is held for three tries, the PNG folder's rename for two.
-            var held = HeldFor(P("a.composition.mp4"), 3);
-            var alsoFolder = HeldFor(P("a.alpha"), 2);
-            OutputCommit.CommitAll(new[] { composition, frames }, WindowsRetry(), (from, to) =>
-            {
-                if (to == P("a.alpha")) alsoFolder(from, to);
-                else held(from, to);
-            });
+            File.WriteAllText(Path.Combine(frames.TempPath, "0000.png"), "new png");
+            File.WriteAllText(composition.TempPath, "new");
+            OutputCommit.CommitAll(new[] { frames, composition }, WindowsRetry(),
+                (from, to) => (from == P("c.alpha") || to == P("c.alpha") ? heldFolder : heldFile)(from, to));
         }
-        Assert.Equal("new", File.ReadAllText(P("a.composition.mp4")));
-        Assert.True(File.Exists(P("a.alpha/0000.png")));
+        Assert.Equal("new", File.ReadAllText(P("c.composition.mp4")));
+        Assert.Equal("new png", File.ReadAllText(P("c.alpha/0000.png")));
         Assert.Equal(5, _waits.Count);
-        Assert.Equal(new[] { "a.alpha", "a.composition.mp4" }, Directory.GetFileSystemEntries(_dir).Select(Path.GetFileName).OrderBy(n => n, StringComparer.Ordinal));
+        Assert.Equal(new[] { "c.alpha", "c.composition.mp4" }, Directory.GetFileSystemEntries(_dir).Select(Path.GetFileName).OrderBy(n => n, StringComparer.Ordinal));
     }
 
     [Fact]
