@@ -8,8 +8,9 @@
     CompanyName          = 'Rvm'
     Copyright            = '(c) Rvm developers. Module code MIT; RVM network weights GPL-3.0 (Peter Lin et al.).'
     Description          = 'Robust Video Matting (RVM) for PowerShell: alpha mattes, clean foregrounds and composites of people in pictures and videos, with the RVM network running in ONNX Runtime.'
-    PowerShellVersion    = '5.1'
-    CompatiblePSEditions = @('Core', 'Desktop')
+    # 7.5 (.NET 9) at least: on 7.4 (.NET 8) the engine's System.Text.Json 9.0 cannot load (build.ps1 LoadTest).
+    PowerShellVersion    = '7.5'
+    CompatiblePSEditions = @('Core')
     FormatsToProcess     = @('out/Rvm/Rvm.format.ps1xml')
     CmdletsToExport      = @('Import-RvmModel', 'Invoke-RvmFrame', 'Save-RvmFrame', 'Convert-RvmVideo', 'Get-RvmVideoFrame')
     FunctionsToExport    = @()

@@ -5,7 +5,9 @@
     Tasks (run in the order given):
       Bootstrap  Pester from its NuGet package into .tools/, ffmpeg (apt-get on Debian as root), checks npm.
       Build      Compiles the C# projects and lays out the module in out/Rvm from an explicit list of files.
-      Test       Build and Package, then the engine tests (xunit) and the module tests (Pester, against out/Rvm, in a
+      LoadTest   Build, then loads the module's engine on the oldest runtime the manifest declares (.NET 9, PowerShell
+                 7.5), self-contained from NuGet (cached in .tools/), and runs its JSON paths.
+      Test       Build, LoadTest and Package, then the engine tests (xunit) and the module tests (Pester, against out/Rvm, in a
                  fresh pwsh). Prints 'N passed, N failed, N skipped' and exits non-zero on any failure.
       Demo       Build, then the main job on the bundled sample; prints where the outputs are.
       Package    Build, then artifacts/package/Rvm.<version>.nupkg: the module with ONNX Runtime's native
@@ -20,7 +22,7 @@
 param(
     # One or more tasks: ./build.ps1 Clean Test
     [Parameter(Position = 0, ValueFromRemainingArguments)]
-    [ValidateSet('Bootstrap', 'Build', 'Package', 'Test', 'Demo', 'Bench', 'Clean')]
+    [ValidateSet('Bootstrap', 'Build', 'LoadTest', 'Package', 'Test', 'Demo', 'Bench', 'Clean')]
     [string[]] $Task = @('Build'),
 
     [ValidateSet('Debug', 'Release')]
@@ -174,6 +176,16 @@ function Copy-NativeFiles([string] $Rid, [string] $Destination) {
     }
 }
 
+# PowerShell 7.5 runs on .NET 9, whose System.Text.Json the module's must not outrun (on .NET 8, PowerShell 7.4, the
+# engine's 9.0 fails to load). A self-contained host of that runtime loads the built module as PowerShell does.
+function Invoke-LoadTest {
+    Write-Step 'Load test on the oldest declared runtime (.NET 9)'
+    $project = Join-Path $Root 'tests/RuntimeLoadTest/RuntimeLoadTest.csproj'
+    $host9 = Join-Path $ToolsDir 'runtime-load-test'
+    Invoke-Native dotnet @('publish', $project, '-c', 'Release', '-r', (Get-Rid), '--packages', (Join-Path $ToolsDir 'nuget'), '-o', $host9, '--nologo', '-v', 'quiet')
+    Invoke-Native (Join-Path $host9 'RuntimeLoadTest') @($ModuleDir, (Join-Path $Root 'samples/street.mp4'))
+}
+
 function Invoke-Package {
     Write-Step "Package $Version (linux-x64 and win-x64)"
     $feed = Join-Path $Artifacts 'package'
@@ -266,8 +278,9 @@ foreach ($t in $Task) {
     switch ($t) {
         'Bootstrap' { Invoke-Bootstrap }
         'Build' { Invoke-Build }
+        'LoadTest' { Invoke-Build; Invoke-LoadTest }
         'Package' { Invoke-Build; Invoke-Package }
-        'Test' { Invoke-Bootstrap; Invoke-Build; Invoke-Package; Invoke-Test }
+        'Test' { Invoke-Bootstrap; Invoke-Build; Invoke-LoadTest; Invoke-Package; Invoke-Test }
         'Demo' { Invoke-Bootstrap; Invoke-Build; Invoke-Demo }
         'Bench' { Invoke-Build; Invoke-Bench }
         'Clean' { Invoke-Clean }

@@ -16,8 +16,15 @@
     # cron, every ten minutes:
     */10 * * * * pwsh -NonInteractive -File /opt/rvm/Convert-NewVideos.ps1 -InputFolder /srv/in -Destination /srv/out -LogPath /var/log/rvm.log
 .EXAMPLE
-    # Windows Task Scheduler, every ten minutes:
+    # Windows Task Scheduler, every ten minutes, as your own account (it sees your model cache and your ffmpeg):
     schtasks /Create /SC MINUTE /MO 10 /TN RvmNewVideos /TR "pwsh -NonInteractive -File C:\rvm\Convert-NewVideos.ps1 -InputFolder D:\in -Destination D:\out"
+.EXAMPLE
+    # As SYSTEM (runs logged off): SYSTEM sees neither your %LOCALAPPDATA%\Rvm nor a per-user ffmpeg, so give both
+    # machine-wide, once, from an elevated prompt; fill the shared cache once; install the module for all users.
+    setx /M RVM_HOME C:\ProgramData\Rvm
+    setx /M RVM_FFMPEG_PATH "C:\Program Files\ffmpeg\bin"
+    pwsh -Command "$env:RVM_HOME = 'C:\ProgramData\Rvm'; Import-Module Rvm; Import-RvmModel | Out-Null"
+    schtasks /Create /RU SYSTEM /SC MINUTE /MO 10 /TN RvmNewVideos /TR "pwsh -NonInteractive -File C:\rvm\Convert-NewVideos.ps1 -InputFolder D:\in -Destination D:\out -LogPath C:\ProgramData\Rvm\rvm.log"
 #>
 [CmdletBinding()]
 param(

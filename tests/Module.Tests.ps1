@@ -15,7 +15,9 @@ Describe 'The Rvm module' {
         $built = Test-ModuleManifest -Path $ModulePath
         $root = Import-PowerShellDataFile (Join-Path $RepoRoot 'Rvm.psd1')
         $built.Version | Should -Be ([version]$root.ModuleVersion)
-        $built.CompatiblePSEditions | Should -Be @('Core', 'Desktop')
+        $built.CompatiblePSEditions | Should -Be @('Core')
+        # 7.4's .NET 8 cannot load the engine's System.Text.Json 9.0 (build.ps1 LoadTest shows it).
+        $built.PowerShellVersion | Should -Be ([version]'7.5')
     }
 
     It 'exports exactly its cmdlets' {
@@ -130,5 +132,32 @@ Convert-RvmVideo -LiteralPath '$($clip -replace "'", "''")' -Destination '$([IO.
         $output = @(Invoke-Pwsh @('-Command', $probe) @{ PATH = (Split-Path $dotnet); HOME = $env:HOME; RVM_HOME = [Rvm.Models.ModelCache]::DefaultRoot() })
         $output -join "`n" | Should -Match 'NotInstalled'
         $output -join "`n" | Should -Match 'apt-get install ffmpeg'
+    }
+
+    It 'finds ffmpeg installed after a failed search in the same session, and where RVM_FFMPEG_PATH says (a scheduled task)' {
+        $clip = Join-Path $RepoRoot 'samples/street.mp4'
+        $tools = Split-Path (Get-Command ffmpeg).Source
+        $noFfmpeg = Split-Path (Get-Process -Id $PID).Path
+        $import = "Import-Module '$($ModulePath -replace "'", "''")'"
+        $firstFrame = "(Get-RvmVideoFrame -LiteralPath '$($clip -replace "'", "''")' | Select-Object -First 1).Width"
+        $probe = @"
+$import
+`$e = `$null
+Get-RvmVideoFrame -LiteralPath '$($clip -replace "'", "''")' -ErrorVariable e -ErrorAction SilentlyContinue | Out-Null
+'before: ' + `$e[0].CategoryInfo.Category
+`$env:PATH += [IO.Path]::PathSeparator + '"$($tools -replace "'", "''")"'
+'after: ' + $firstFrame
+"@
+        $output = @(Invoke-Pwsh @('-Command', $probe) @{ PATH = $noFfmpeg; HOME = $env:HOME })
+        $output | Should -Contain 'before: NotInstalled' -Because ($output -join "`n")
+        # The folder was added to PATH in double quotes, as Windows allows.
+        $output | Should -Contain 'after: 384' -Because ($output -join "`n")
+
+        $output = @(Invoke-Pwsh @('-Command', "$import; $firstFrame") @{ PATH = $noFfmpeg; HOME = $env:HOME; RVM_FFMPEG_PATH = $tools })
+        $output | Should -Contain '384' -Because ($output -join "`n")
+        $wrongSetting = "$import; Get-RvmVideoFrame -LiteralPath '$($clip -replace "'", "''")' -ErrorVariable e -ErrorAction SilentlyContinue | Out-Null; `$e[0].Exception.Message"
+        $output = @(Invoke-Pwsh @('-Command', $wrongSetting) @{ PATH = "$noFfmpeg$([IO.Path]::PathSeparator)$tools"; HOME = $env:HOME; RVM_FFMPEG_PATH = $noFfmpeg })
+        # A wrong setting is named, not silently replaced by the ffmpeg on PATH.
+        ($output -join "`n") | Should -Match 'RVM_FFMPEG_PATH is .* which does not hold both ffmpeg and ffprobe'
     }
 }

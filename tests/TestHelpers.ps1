@@ -68,16 +68,36 @@ function Get-SourceVideo {
 }
 
 # Runs a fresh pwsh of this version with the given arguments (e.g. -File script.ps1 ...); with -Environment, in
-# exactly that environment (env -i), as a scheduler or a clean login would start it.
+# exactly that environment, as a scheduler or a clean login would start it (ProcessStartInfo, so it runs the same
+# on Windows, where Windows itself needs SystemRoot). Emits the child's stdout lines; its stderr goes to the
+# information stream; $LASTEXITCODE is its exit code.
 function Invoke-Pwsh([string[]] $ArgumentList, [hashtable] $Environment) {
     $exe = (Get-Process -Id $PID).Path
     $command = if ([IO.Path]::GetFileNameWithoutExtension($exe) -eq 'dotnet') { @($exe, (Join-Path $PSHOME 'pwsh.dll')) } else { @($exe) }
     $command += @('-NoProfile', '-NonInteractive') + $ArgumentList
-    if ($Environment) {
-        $pairs = @($Environment.GetEnumerator() | ForEach-Object { "$($_.Key)=$($_.Value)" })
-        & env -i @pairs @command
+    if (-not $Environment) {
+        & $command[0] @($command | Select-Object -Skip 1)
+        return
     }
-    else { & $command[0] @($command | Select-Object -Skip 1) }
+    $info = [Diagnostics.ProcessStartInfo]::new($command[0])
+    foreach ($argument in $command | Select-Object -Skip 1) { $info.ArgumentList.Add($argument) }
+    $info.UseShellExecute = $false
+    $info.RedirectStandardOutput = $true
+    $info.RedirectStandardError = $true
+    $info.StandardOutputEncoding = [Text.Encoding]::UTF8
+    $info.StandardErrorEncoding = [Text.Encoding]::UTF8
+    $info.Environment.Clear()
+    foreach ($pair in $Environment.GetEnumerator()) { $info.Environment[$pair.Key] = [string]$pair.Value }
+    if ($IsWindows -and -not $Environment.ContainsKey('SystemRoot')) { $info.Environment['SystemRoot'] = $env:SystemRoot }
+    $process = [Diagnostics.Process]::Start($info)
+    try {
+        $stderr = $process.StandardError.ReadToEndAsync()
+        while ($null -ne ($line = $process.StandardOutput.ReadLine())) { $line }
+        $process.WaitForExit()
+        if ($stderr.Result) { Write-Information $stderr.Result }
+        $global:LASTEXITCODE = $process.ExitCode
+    }
+    finally { $process.Dispose() }
 }
 
 # A 40-frame 320x240 H.264 clip of the footage at $CleanPath, and at $Path a copy with 4 KB in the middle

@@ -13,12 +13,15 @@ public static class AtomicFile
     public static string TempNameFor(string finalPath) =>
         Path.Combine(Path.GetDirectoryName(Path.GetFullPath(finalPath))!, $".{FileSystemNames.ShortHash(Path.GetFileName(finalPath))}.{Guid.NewGuid():N}.partial");
 
-    /// <summary>Moves a finished temporary file into place; an older copy is replaced in one rename, never deleted first.</summary>
-    public static void Commit(string tempPath, string finalPath)
+    /// <summary>
+    /// Moves a finished temporary file into place; an older copy is replaced in one rename, never deleted first, and
+    /// the rename is retried while another process holds the old copy (Windows).
+    /// </summary>
+    public static void Commit(string tempPath, string finalPath) => SharingViolationRetry.ForThisOs.Run(() =>
     {
         if (File.Exists(finalPath)) File.Replace(tempPath, finalPath, null);
         else File.Move(tempPath, finalPath);
-    }
+    });
 
     public static void TryDelete(string path)
     {

@@ -18,6 +18,7 @@ internal sealed class OutputClaim : IDisposable
     private const string TempSuffix = ".rvm-partial";
     private const string BackupSuffix = ".rvm-old";
     private readonly FileStream _lock;
+    private bool _keepTemporary;
 
     private OutputClaim(string finalPath, bool isFolder, string hashPath, FileStream lockStream)
     {
@@ -135,10 +136,13 @@ internal sealed class OutputClaim : IDisposable
         else File.Move(from, to);
     }
 
-    /// <summary>Ends the claim: a temporary that was not committed is removed, then the lock goes.</summary>
+    /// <summary>The temporary holds a finished output that could not be moved into place: the claim's end leaves it.</summary>
+    public void KeepTemporary() => _keepTemporary = true;
+
+    /// <summary>Ends the claim: a temporary that was not committed is removed (unless kept), then the lock goes.</summary>
     public void Dispose()
     {
-        try { DeleteEntry(TempPath); }
+        try { if (!_keepTemporary) DeleteEntry(TempPath); }
         catch (Exception e) when (e is IOException || e is UnauthorizedAccessException) { }
         _lock.Dispose();
     }

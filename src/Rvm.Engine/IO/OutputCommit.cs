@@ -7,12 +7,18 @@ namespace Rvm.IO;
 /// <summary>
 /// Moves a conversion's finished outputs from their temporaries to their final names, all or nothing: every final
 /// name is checked before the first rename, old outputs are set aside (not deleted) until every new one is in
-/// place, and a failure puts the old ones back.
+/// place, and a failure puts the old ones back. Each rename is retried while another process holds the file
+/// (Windows); if one still fails, the new outputs are kept under their temporary names and the error names them.
 /// </summary>
 internal static class OutputCommit
 {
-    public static void CommitAll(IReadOnlyList<OutputClaim> claims)
+    public static void CommitAll(IReadOnlyList<OutputClaim> claims) => CommitAll(claims, SharingViolationRetry.ForThisOs, OutputClaim.MoveEntry);
+
+    /// <summary>The commit with its rename given, so tests can refuse renames as Windows does.</summary>
+    internal static void CommitAll(IReadOnlyList<OutputClaim> claims, SharingViolationRetry retry, Action<string, string> move)
     {
+        void Move(string from, string to) => retry.Run(() => move(from, to));
+
         foreach (var claim in claims)
         {
             bool folder = claim.IsFolder;
@@ -30,21 +36,31 @@ internal static class OutputCommit
             foreach (var claim in claims)
             {
                 if (!File.Exists(claim.FinalPath) && !Directory.Exists(claim.FinalPath)) continue;
-                OutputClaim.MoveEntry(claim.FinalPath, claim.BackupPath);
+                Move(claim.FinalPath, claim.BackupPath);
                 setAside.Add(claim);
             }
             foreach (var claim in claims)
             {
-                OutputClaim.MoveEntry(claim.TempPath, claim.FinalPath);
+                Move(claim.TempPath, claim.FinalPath);
                 placed.Add(claim);
             }
         }
         catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
         {
             // Undo in reverse: the new outputs go back to their temporaries (removed with the claims), the old return.
-            foreach (var claim in placed) TryMove(claim.FinalPath, claim.TempPath);
-            foreach (var claim in setAside) TryMove(claim.BackupPath, claim.FinalPath);
-            throw new IOException($"The outputs could not be moved into place ({e.Message}); the earlier files were restored.", e);
+            foreach (var claim in placed) TryMove(Move, claim.FinalPath, claim.TempPath);
+            foreach (var claim in setAside) TryMove(Move, claim.BackupPath, claim.FinalPath);
+            // The new outputs are finished work: they stay where they are, and the error says where.
+            var kept = new List<string>();
+            foreach (var claim in claims)
+            {
+                if (!File.Exists(claim.TempPath) && !Directory.Exists(claim.TempPath)) continue;
+                claim.KeepTemporary();
+                kept.Add($"'{claim.TempPath}' (for '{claim.FinalPath}')");
+            }
+            var keptText = kept.Count == 0 ? "" : $" The new outputs are kept under their temporary names: {string.Join(", ", kept)}; " +
+                "move them into place once nothing holds the old files (a conversion to the same names replaces them).";
+            throw new IOException($"The outputs could not be moved into place ({e.Message}); the earlier files were restored.{keptText}", e);
         }
         foreach (var claim in setAside)
         {
@@ -53,9 +69,9 @@ internal static class OutputCommit
         }
     }
 
-    private static void TryMove(string from, string to)
+    private static void TryMove(Action<string, string> move, string from, string to)
     {
-        try { OutputClaim.MoveEntry(from, to); }
+        try { move(from, to); }
         catch (Exception e) when (e is IOException || e is UnauthorizedAccessException) { }
     }
 }

