@@ -215,7 +215,7 @@ public sealed class RvmModel : IDisposable
         if (!_fp16) return value.GetTensorDataAsSpan<float>().ToArray();
         var half = value.GetTensorDataAsSpan<Float16>();
         var result = new float[half.Length];
-        for (int i = 0; i < half.Length; i++) result[i] = (float)half[i];
+        Fp16Tables.ToFloat(half, result);
         return result;
     }
 
