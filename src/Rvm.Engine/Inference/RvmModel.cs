@@ -54,6 +54,7 @@ public sealed class RvmModel : IDisposable
         ThreadCount = s.ThreadCount,
         GraphOptimization = s.GraphOptimization,
         AllowSpinning = s.AllowSpinning,
+        AllowTf32 = s.AllowTf32,
         MemoryPattern = s.MemoryPattern,
         CpuArena = s.CpuArena,
     };
@@ -136,7 +137,8 @@ public sealed class RvmModel : IDisposable
         InferenceSession session;
         try
         {
-            session = SessionFactory.Create(bytes, settings, verbose, out device);
+            session = SessionFactory.Create(bytes, settings, verbose, out device,
+                ModelCache.Default().PathOf("tensorrt", sha256.Substring(0, 16)), resolved.Precision == RvmPrecision.Fp16);
         }
         catch (OnnxRuntimeException e)
         {
