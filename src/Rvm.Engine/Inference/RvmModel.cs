@@ -26,6 +26,7 @@ public sealed class RvmModel : IDisposable
     {
         _session = session;
         int deviceId = settings.DeviceId;
+        GpuId = deviceId;
         _fp16 = fp16;
         // On a GPU the recurrent state stays in device memory between frames.
         if (device.StartsWith("CPU", StringComparison.Ordinal)) StateMemory = OrtMemoryInfo.DefaultInstance;
@@ -71,6 +72,8 @@ public sealed class RvmModel : IDisposable
     /// <summary>The device actually used: CPU, CUDA:n or TensorRT:n.</summary>
     public string Device { get; }
     public int ThreadCount { get; }
+    /// <summary>The GPU asked for (-DeviceId): where -HardwareVideo decodes and encodes, whichever device the network runs on.</summary>
+    internal int GpuId { get; }
     public bool IsDisposed => _disposed != 0;
 
     /// <summary>The ONNX Runtime session, for engine code that drives it directly (benchmarks, pipelines).</summary>
