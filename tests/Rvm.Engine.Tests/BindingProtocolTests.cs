@@ -50,6 +50,66 @@ public sealed class BindingProtocolTests
     });
 
     [Fact]
+    public void AFailedFirstRunFallsBackToTheModelsNextDeviceAndTheSequenceGoesOn() => WithPassThroughModel(false, model =>
+    {
+        // As TensorRT does when a real frame meets RVM's Resize after the warm-up: the first run on the first
+        // session fails; the model's fallback (CUDA in life, a CPU session here) takes over for this and later sequences.
+        model.MakeFirstRunFallback = () => (new InferenceSession(PassThroughModel(false)), "Fallback:0");
+        var failing = new List<IFrameBinding>();
+        using var session = new MattingSession(model, 8, 4, 1f, s => s == model.Session && failing.Count == 0
+            ? Remember(failing, new FailingBinding(s))
+            : new CopyAtBindBinding(s));
+        using var matte = session.CreateBuffer();
+        var original = model.Device;
+        foreach (byte level in new byte[] { 40, 90 })
+        {
+            var gbrp = new byte[3 * 32];
+            Array.Fill(gbrp, level);
+            session.LoadPlanarGbr(gbrp);
+            session.Run(matte);
+            Assert.All(matte.Alpha, v => Assert.Equal(Unit(level, false), v));
+        }
+        Assert.Single(failing);
+        Assert.Equal("Fallback:0", model.Device);
+        Assert.Contains($"{original} failed at its first run", model.FallbackReason);
+        Assert.Contains("using Fallback:0", model.FallbackReason);
+        // A later sequence starts on the fallback: no second failure, no second fallback session.
+        using var next = new MattingSession(model, 8, 4, 1f, s => new CopyAtBindBinding(s));
+        next.LoadPlanarGbr(new byte[96]);
+        next.Run(matte);
+        Assert.Equal(1, next.FramesRun);
+    });
+
+    [Fact]
+    public void AFailureWithoutAFallbackOrAfterTheFirstFrameStands() => WithPassThroughModel(false, model =>
+    {
+        using (var session = new MattingSession(model, 8, 4, 1f, s => new FailingBinding(s)))
+        using (var matte = session.CreateBuffer())
+        {
+            session.LoadPlanarGbr(new byte[96]);
+            Assert.Throws<OnnxRuntimeException>(() => session.Run(matte));
+        }
+        model.MakeFirstRunFallback = () => throw new InvalidOperationException("no fallback after the first frame");
+        int runs = 0;
+        using (var session = new MattingSession(model, 8, 4, 1f, s => new FailingBinding(s, succeed: 1)))
+        using (var matte = session.CreateBuffer())
+        {
+            session.LoadPlanarGbr(new byte[96]);
+            session.Run(matte);
+            runs++;
+            Assert.Throws<OnnxRuntimeException>(() => session.Run(matte));
+        }
+        Assert.Equal(1, runs);
+        Assert.Null(model.FallbackReason);
+    });
+
+    private static IFrameBinding Remember(List<IFrameBinding> list, IFrameBinding binding)
+    {
+        list.Add(binding);
+        return binding;
+    }
+
+    [Fact]
     public void TheFp16TablesGiveExactlyTheScalarConversions()
     {
         var bytes = new byte[256];
@@ -108,6 +168,39 @@ public sealed class BindingProtocolTests
             use(model);
         }
         finally { File.Delete(path); }
+    }
+
+    /// <summary>A real binding whose runs fail after <c>succeed</c> good ones, with ONNX Runtime's own exception.</summary>
+    private sealed class FailingBinding : IFrameBinding
+    {
+        private readonly OrtFrameBinding _inner;
+        private int _succeed;
+
+        public FailingBinding(InferenceSession session, int succeed = 0)
+        {
+            _inner = new OrtFrameBinding(session);
+            _succeed = succeed;
+        }
+
+        public void BindInput(string name, OrtValue value) => _inner.BindInput(name, value);
+        public void BindOutput(string name, OrtValue value) => _inner.BindOutput(name, value);
+        public void BindOutputToDevice(string name, OrtMemoryInfo memory) => _inner.BindOutputToDevice(name, memory);
+        public IReadOnlyList<KeyValuePair<string, OrtValue>> TakeOutputs() => _inner.TakeOutputs();
+        public void Dispose() => _inner.Dispose();
+
+        public void Run(RunOptions options)
+        {
+            if (_succeed-- > 0) { _inner.Run(options); return; }
+            try
+            {
+                using var broken = new InferenceSession(new byte[] { 1, 2, 3 });
+            }
+            catch (OnnxRuntimeException e)
+            {
+                throw e;
+            }
+            throw new InvalidOperationException("ONNX Runtime accepted a three-byte model.");
+        }
     }
 
     /// <summary>A real binding whose inputs are copied when bound, as they are to a GPU: later changes to the host buffer are not seen.</summary>

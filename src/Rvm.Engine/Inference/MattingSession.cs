@@ -22,14 +22,19 @@ namespace Rvm.Inference;
 public sealed class MattingSession : IDisposable
 {
     private readonly RvmModel _model;
-    private readonly InferenceSession _session;
+    private InferenceSession _session;
     private readonly float[] _src;
     private readonly Float16[]? _src16;
     private readonly OrtValue _srcValue;
     private readonly string _srcName;
     private readonly OrtValue? _ratioValue;
     private readonly OrtValue[] _initialStates;
-    private readonly IFrameBinding _binding;
+    private IFrameBinding _binding;
+    private readonly Func<InferenceSession, IFrameBinding> _bind;
+    // The two outputs a run fills (fgr and pha, or the coefficients) and where, bound again if the session changes.
+    private readonly string[] _outputNames;
+    private OrtValue? _outputA;
+    private OrtValue? _outputB;
     private readonly List<IDisposable> _owned = new List<IDisposable>();
     private OrtValue[]? _statesIn;
     private OrtValue[]? _statesOut;
@@ -62,7 +67,9 @@ public sealed class MattingSession : IDisposable
         Ratio = DownsampleRatio.Validate(ratio);
         var cut = ratio < 1f ? model.CoefficientSession : null;
         _session = cut ?? model.Session;
+        _bind = bind;
         _binding = bind(_session);
+        _outputNames = cut != null ? Conversion.TfjsToOnnxConverter.CoefficientOutputs : new[] { "fgr", "pha" };
         if (cut != null)
         {
             LowWidth = Bilinear.ScaledSize(width, ratio);
@@ -175,8 +182,7 @@ public sealed class MattingSession : IDisposable
     {
         if (!HasCoefficientCut)
         {
-            _binding.BindOutput("fgr", output.ForegroundValue);
-            _binding.BindOutput("pha", output.AlphaValue);
+            (_outputA, _outputB) = (output.ForegroundValue, output.AlphaValue);
             Execute(cancel);
             if (output.IsFp16)
             {
@@ -195,8 +201,7 @@ public sealed class MattingSession : IDisposable
     public void RunCoefficients(CoefficientFrame output, CancellationToken cancel = default)
     {
         if (!HasCoefficientCut) throw new InvalidOperationException("This session has no coefficient cut.");
-        _binding.BindOutput(Conversion.TfjsToOnnxConverter.CoefficientOutputs[0], output.AValue);
-        _binding.BindOutput(Conversion.TfjsToOnnxConverter.CoefficientOutputs[1], output.BValue);
+        (_outputA, _outputB) = (output.AValue, output.BValue);
         Execute(cancel);
     }
 
@@ -205,6 +210,8 @@ public sealed class MattingSession : IDisposable
         if (_model.IsDisposed) throw new ObjectDisposedException(nameof(RvmModel), "The model was disposed during the conversion.");
         var inputs = _statesIn ?? _initialStates;
         _binding.BindInput(_srcName, _srcValue);
+        _binding.BindOutput(_outputNames[0], _outputA!);
+        _binding.BindOutput(_outputNames[1], _outputB!);
         for (int i = 0; i < 4; i++) _binding.BindInput(ModelContract.StateInputs[i], inputs[i]);
         if (_statesOut == null)
             foreach (var name in ModelContract.StateOutputs) _binding.BindOutputToDevice(name, _model.StateMemory);
@@ -221,11 +228,27 @@ public sealed class MattingSession : IDisposable
             {
                 throw new OperationCanceledException(cancel);
             }
+            catch (OnnxRuntimeException e) when (FramesRun == 0 && _model.FirstRunFallback(_session, e.Message) is InferenceSession fallback)
+            {
+                // TensorRT can fail at the first run of a real frame (RVM's ratio-driven Resize) after passing
+                // its warm-up: this sequence, and the model's later ones, go on with CUDA.
+                Rebind(fallback);
+                Execute(cancel);
+                return;
+            }
         }
 
         if (_statesOut == null) AdoptFirstStates();
         else (_statesIn, _statesOut) = (_statesOut, _statesIn);
         FramesRun++;
+    }
+
+    private void Rebind(InferenceSession session)
+    {
+        _binding.Dispose();
+        _session = session;
+        _binding = _bind(session);
+        if (_ratioValue != null) _binding.BindInput("downsample_ratio", _ratioValue);
     }
 
     /// <summary>The full-size matte of the loaded frame from its coefficients, in row bands on every core.</summary>
