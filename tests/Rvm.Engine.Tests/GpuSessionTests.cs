@@ -35,6 +35,23 @@ public sealed class GpuSessionTests
         Assert.Equal("1", GpuProviderOptions.TensorRT(new SessionSettings(), cache, fp16: true)["trt_fp16_enable"]);
     }
 
+    [Fact]
+    public void ATensorRtSessionThatCannotBeMadeLeavesNoCacheFolder()
+    {
+        if (ModelFixture.ExpectCuda) return;
+        var root = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"rvm-trt-{Guid.NewGuid():N}");
+        var cache = System.IO.Path.Combine(root, "tensorrt", "0123456789abcdef");
+        System.IO.Directory.CreateDirectory(root);
+        try
+        {
+            var e = Assert.Throws<DeviceUnavailableException>(() =>
+                SessionFactory.Create(BindingProtocolTests.PassThroughModel(false), new SessionSettings { Device = ExecutionDevice.TensorRT }, _ => { }, out _, cache));
+            Assert.Contains("Neither TensorRT nor CUDA", e.Message);
+            Assert.Empty(System.IO.Directory.EnumerateFileSystemEntries(root));
+        }
+        finally { System.IO.Directory.Delete(root, true); }
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]

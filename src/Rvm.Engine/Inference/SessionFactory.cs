@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using Microsoft.ML.OnnxRuntime;
 
 namespace Rvm.Inference;
@@ -58,6 +59,23 @@ internal static class SessionFactory
 
     [ThreadStatic] private static string? _lastError;
     private static string LastError => _lastError ?? "unknown error";
+
+    /// <summary>A TensorRT session that could not be made leaves no empty cache folders behind (its own and tensorrt/).</summary>
+    private static void RemoveEmptyCache(string folder)
+    {
+        foreach (var path in new[] { folder, System.IO.Path.GetDirectoryName(folder) })
+        {
+            try
+            {
+                if (path != null && System.IO.Directory.Exists(path) && !System.IO.Directory.EnumerateFileSystemEntries(path).Any())
+                    System.IO.Directory.Delete(path);
+            }
+            catch (Exception e) when (e is System.IO.IOException || e is UnauthorizedAccessException)
+            {
+                return;
+            }
+        }
+    }
 
     private static SessionOptions BaseOptions(SessionSettings settings)
     {
@@ -119,6 +137,7 @@ internal static class SessionFactory
             {
                 var detail = NativeLibraryProbe.WhyCudaProviderFails();
                 _lastError = reason + (detail != null ? $" ({detail})" : "");
+                if (tensorRt) RemoveEmptyCache(tensorRtCache!);
             }
             return session;
         }
