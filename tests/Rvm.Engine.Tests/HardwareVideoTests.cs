@@ -47,6 +47,30 @@ public sealed class HardwareVideoTests
         Assert.False(OutputFormat.Mov.EncodesWithNvenc(FramePixels.Rgb));
     }
 
+    [Fact]
+    public void NvencFailingToOpenDuringARunIsAnErrorNamingHardwareVideo()
+    {
+        if (ModelFixture.ExpectCuda) return;
+        // No NVIDIA driver here, so h264_nvenc cannot open: as on a GeForce card past its session limit.
+        var folder = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"rvm-nvenc-{Guid.NewGuid():N}");
+        System.IO.Directory.CreateDirectory(folder);
+        try
+        {
+            var final = System.IO.Path.Combine(folder, "comp.mp4");
+            var e = Assert.ThrowsAny<System.IO.IOException>(() =>
+            {
+                using var writer = new VideoFileWriter(final, System.IO.Path.Combine(folder, "comp.tmp.mp4"), "tag", OutputFormat.Mp4, FramePixels.Rgb, 64, 64,
+                    new Rational(1, 25), TimeSpan.Zero, null, null, null, 10, default, nvenc: true, nvencDevice: 0);
+                var frame = new byte[3 * 64 * 64];
+                for (int i = 0; i < 10; i++) writer.Write(i, frame);
+                writer.Finish();
+            });
+            Assert.Contains("comp.mp4", e.Message);
+            Assert.Contains("encoded with NVENC because of -HardwareVideo", e.Message);
+        }
+        finally { System.IO.Directory.Delete(folder, true); }
+    }
+
     [Theory]
     [InlineData("[h264 @ 0x5581] [error] Hardware is lacking required capabilities")]
     [InlineData("[h264 @ 0x5581] [error] Failed setup for format cuda: hwaccel initialisation returned error.")]
