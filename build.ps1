@@ -14,6 +14,9 @@
                  libraries for linux-x64 and win-x64 (and no other platform), installable with
                  Install-PSResource from a repository registered on that folder.
       Bench      Build, then model-only and end-to-end timings; writes artifacts/bench.json.
+      DeviceCheck  Build, then tests/device/DeviceCheck.ps1 on an NVIDIA GPU (under 10 minutes): environment,
+                 input placement, CPU against GPU fidelity, speed, fallbacks; writes artifacts/device-check.json.
+                 Exits 2 where there is no CUDA device (nothing run), 1 when a check fails.
       Clean      Removes out/, artifacts/ and the projects' bin/ and obj/.
 .EXAMPLE
     dotnet tool restore; dotnet pwsh ./build.ps1 Test
@@ -22,7 +25,7 @@
 param(
     # One or more tasks: ./build.ps1 Clean Test
     [Parameter(Position = 0, ValueFromRemainingArguments)]
-    [ValidateSet('Bootstrap', 'Build', 'LoadTest', 'Package', 'Test', 'Demo', 'Bench', 'Clean')]
+    [ValidateSet('Bootstrap', 'Build', 'LoadTest', 'Package', 'Test', 'Demo', 'Bench', 'DeviceCheck', 'Clean')]
     [string[]] $Task = @('Build'),
 
     [ValidateSet('Debug', 'Release')]
@@ -265,6 +268,20 @@ function Invoke-Bench {
     if ($LASTEXITCODE -ne 0) { throw "The benchmark failed (exit code $LASTEXITCODE)." }
 }
 
+function Invoke-DeviceCheck {
+    Write-Step 'Device check (NVIDIA GPU)'
+    New-Item -ItemType Directory -Force $Artifacts | Out-Null
+    # The golden cases run through the engine tests on the GPU: build them too.
+    Invoke-Native 'dotnet' @('build', (Join-Path $Root 'tests/Rvm.Engine.Tests'), '-c', $Configuration, '--nologo', '-v', 'quiet')
+    $script = Join-Path $Root 'tests/device/DeviceCheck.ps1'
+    Invoke-Pwsh @('-NoProfile', '-NonInteractive', '-File', $script, '-ModulePath', (Join-Path $ModuleDir 'Rvm.psd1'), '-OutputPath', (Join-Path $Artifacts 'device-check.json'))
+    switch ($LASTEXITCODE) {
+        0 { }
+        2 { Write-Warning 'No CUDA device: nothing was checked (artifacts/device-check.json says why).'; exit 2 }
+        default { throw "The device check failed (exit code $LASTEXITCODE); see artifacts/device-check.json." }
+    }
+}
+
 function Invoke-Clean {
     Write-Step 'Clean'
     $projects = Get-ChildItem (Join-Path $Root 'src'), (Join-Path $Root 'tests') -Filter *.csproj -Recurse | ForEach-Object DirectoryName
@@ -283,6 +300,7 @@ foreach ($t in $Task) {
         'Test' { Invoke-Bootstrap; Invoke-Build; Invoke-LoadTest; Invoke-Package; Invoke-Test }
         'Demo' { Invoke-Bootstrap; Invoke-Build; Invoke-Demo }
         'Bench' { Invoke-Build; Invoke-Bench }
+        'DeviceCheck' { Invoke-Build; Invoke-DeviceCheck }
         'Clean' { Invoke-Clean }
     }
 }

@@ -321,7 +321,8 @@ Describe 'Convert-RvmVideo' {
             $result.FrameCount | Should -Be 4
             $text = ($out | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message -join "`n"
             $text | Should -Match 'GPU decoding is not available .+; decoding on the CPU'
-            $text | Should -Match 'NVENC is not available .+; encoding on the CPU'
+            # Verbose names the outputs NVENC would encode (colour .mp4 only), not every output.
+            $text | Should -Match "NVENC is not available .+; encoding '.+hw\.mp4' on the CPU"
             (Get-Probe $result.CompositionPath).streams[0].codec_name | Should -Be 'h264'
         }
     }

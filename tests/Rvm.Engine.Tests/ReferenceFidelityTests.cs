@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using Rvm.Imaging;
 using Rvm.Inference;
+using Rvm.Models;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -9,7 +10,8 @@ namespace Rvm.Tests;
 
 /// <summary>
 /// The converted network against TensorFlow.js running the same TFJS model (tests/golden, made by
-/// tests/golden/make-golden.sh). Both branches of the graph (ratio 1 and ratio &lt; 1) are covered.
+/// tests/golden/make-golden.sh). Both branches of the graph (ratio 1 and ratio &lt; 1) are covered. With
+/// RVM_EXPECT_CUDA=1 they run on the GPU (the device check), where the video path runs the whole graph.
 /// </summary>
 [Collection("model")]
 public sealed class ReferenceFidelityTests
@@ -54,7 +56,7 @@ public sealed class ReferenceFidelityTests
     [InlineData("vtest-seq", "r0375", 0.375f, 8)]
     public void VideoPathMatchesTensorFlowJs(string input, string ratioFolder, float ratio, int frames)
     {
-        Assert.NotNull(_fixture.Model.CoefficientSession);
+        Assert.Equal(!ModelFixture.ExpectCuda && ModelFixture.Precision == RvmPrecision.Fp32, _fixture.Model.CoefficientSession != null);
         MattingSession? session = null;
         MatteBuffer? matte = null;
         try
@@ -101,10 +103,14 @@ public sealed class ReferenceFidelityTests
 
     private void Check((double AlphaMean, double AlphaMax, double ForegroundMean) stats, string what)
     {
-        _output.WriteLine($"{what}: alpha mean {stats.AlphaMean:E2} max {stats.AlphaMax:E2}, foreground mean {stats.ForegroundMean:E2}");
-        Assert.True(stats.AlphaMean <= 1e-3, $"{what}: alpha mean abs error {stats.AlphaMean}");
-        Assert.True(stats.AlphaMax <= 0.05, $"{what}: alpha max abs error {stats.AlphaMax}");
-        Assert.True(stats.ForegroundMean <= 2e-3, $"{what}: foreground mean abs error {stats.ForegroundMean}");
+        // fp16 has its own bound: half precision alone moves values by up to 1/2048 near 1, and error carries
+        // through the recurrent state. Not yet measured on a device; the device check reports the numbers.
+        bool fp16 = ModelFixture.Precision == RvmPrecision.Fp16;
+        double alphaMean = fp16 ? 4e-3 : 1e-3, alphaMax = fp16 ? 0.1 : 0.05, foregroundMean = fp16 ? 6e-3 : 2e-3;
+        _output.WriteLine($"{what} ({_fixture.Model}): alpha mean {stats.AlphaMean:E2} max {stats.AlphaMax:E2}, foreground mean {stats.ForegroundMean:E2}");
+        Assert.True(stats.AlphaMean <= alphaMean, $"{what}: alpha mean abs error {stats.AlphaMean}");
+        Assert.True(stats.AlphaMax <= alphaMax, $"{what}: alpha max abs error {stats.AlphaMax}");
+        Assert.True(stats.ForegroundMean <= foregroundMean, $"{what}: foreground mean abs error {stats.ForegroundMean}");
     }
 
     /// <summary>Foreground is compared where the golden alpha is above 0: the golden data stores it only there.</summary>

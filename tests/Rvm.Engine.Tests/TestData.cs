@@ -42,13 +42,21 @@ internal static class TestData
     }
 }
 
-/// <summary>The real RVM model (default source: cache, release asset, or the npm mirror converted), loaded once for all tests.</summary>
+/// <summary>
+/// The real RVM model (default source: cache, release asset, or the npm mirror converted), loaded once for all tests:
+/// on the CPU, or with RVM_EXPECT_CUDA=1 on CUDA (an error when CUDA cannot be used), so that the fidelity tests run on
+/// the GPU. RVM_TEST_PRECISION=Fp16 loads the fp16 model instead (the device check's second golden pass).
+/// </summary>
 public sealed class ModelFixture : IDisposable
 {
+    public static bool ExpectCuda => Environment.GetEnvironmentVariable("RVM_EXPECT_CUDA") == "1";
+    public static RvmPrecision Precision =>
+        string.Equals(Environment.GetEnvironmentVariable("RVM_TEST_PRECISION"), "Fp16", StringComparison.OrdinalIgnoreCase) ? RvmPrecision.Fp16 : RvmPrecision.Fp32;
+
     public ModelFixture()
     {
-        Resolved = new ModelResolver(ModelCache.Default()).Resolve(new ModelRequest());
-        Model = RvmModel.Load(Resolved, new SessionSettings { Device = ExecutionDevice.Cpu });
+        Resolved = new ModelResolver(ModelCache.Default()).Resolve(new ModelRequest { Precision = Precision });
+        Model = RvmModel.Load(Resolved, new SessionSettings { Device = ExpectCuda ? ExecutionDevice.Cuda : ExecutionDevice.Cpu });
     }
 
     public ResolvedModel Resolved { get; }

@@ -16,17 +16,25 @@ namespace Rvm.Inference;
 /// tensor is made at all: the frame is resized here to the network's size, ONNX Runtime runs only at that size
 /// and ends at the guided filter's coefficients (<see cref="RunCoefficients"/>), and <see cref="GuidedFilterTail"/>
 /// makes the full-size fgr and pha a row at a time, wherever the caller needs them.
+/// <c>src</c> is bound again before every run: on CUDA and TensorRT ONNX Runtime copies a host input to the device
+/// when it is bound, so a session that bound it once would matte every frame from the first buffer's contents.
 /// </summary>
 public sealed class MattingSession : IDisposable
 {
     private readonly RvmModel _model;
-    private readonly InferenceSession _session;
+    private InferenceSession _session;
     private readonly float[] _src;
     private readonly Float16[]? _src16;
     private readonly OrtValue _srcValue;
+    private readonly string _srcName;
     private readonly OrtValue? _ratioValue;
     private readonly OrtValue[] _initialStates;
-    private readonly OrtIoBinding _binding;
+    private IFrameBinding _binding;
+    private readonly Func<InferenceSession, IFrameBinding> _bind;
+    // The two outputs a run fills (fgr and pha, or the coefficients) and where, bound again if the session changes.
+    private readonly string[] _outputNames;
+    private OrtValue? _outputA;
+    private OrtValue? _outputB;
     private readonly List<IDisposable> _owned = new List<IDisposable>();
     private OrtValue[]? _statesIn;
     private OrtValue[]? _statesOut;
@@ -39,8 +47,19 @@ public sealed class MattingSession : IDisposable
     private Threading.BandRunner? _runner;
     private MatteBuffer? _target;
     private Action<int>? _runBand;
+    // fp16: the frame being loaded and the buffer being filled, for the conversion bands.
+    private byte[]? _loading;
+    private MatteBuffer? _widening;
+    private Action<int>? _loadHalfBand;
+    private Action<int>? _widenBand;
 
     public MattingSession(RvmModel model, int width, int height, float ratio)
+        : this(model, width, height, ratio, session => new OrtFrameBinding(session))
+    {
+    }
+
+    /// <summary>A session on a given binding: tests pass one that copies inputs when they are bound, as a GPU does.</summary>
+    internal MattingSession(RvmModel model, int width, int height, float ratio, Func<InferenceSession, IFrameBinding> bind)
     {
         _model = model;
         Width = width;
@@ -48,7 +67,9 @@ public sealed class MattingSession : IDisposable
         Ratio = DownsampleRatio.Validate(ratio);
         var cut = ratio < 1f ? model.CoefficientSession : null;
         _session = cut ?? model.Session;
-        _binding = _session.CreateIoBinding();
+        _bind = bind;
+        _binding = bind(_session);
+        _outputNames = cut != null ? Conversion.TfjsToOnnxConverter.CoefficientOutputs : new[] { "fgr", "pha" };
         if (cut != null)
         {
             LowWidth = Bilinear.ScaledSize(width, ratio);
@@ -58,20 +79,26 @@ public sealed class MattingSession : IDisposable
             _columns = Bilinear.Columns(LowWidth, width);
             _src = new float[3 * LowWidth * LowHeight];
             _srcValue = OrtValue.CreateTensorValueFromMemory(_src, new long[] { 1, 3, LowHeight, LowWidth });
-            _binding.BindInput(Conversion.TfjsToOnnxConverter.SmallSourceInput, _srcValue);
+            _srcName = Conversion.TfjsToOnnxConverter.SmallSourceInput;
         }
         else
         {
             var shape = new long[] { 1, 3, height, width };
-            _src = new float[3 * width * height];
             if (model.IsFp16)
             {
-                _src16 = new Float16[_src.Length];
+                // Filled straight from the frame's bytes by table: no float copy of the frame is needed.
+                _src = Array.Empty<float>();
+                _src16 = new Float16[3 * width * height];
                 _srcValue = OrtValue.CreateTensorValueFromMemory(_src16, shape);
             }
-            else _srcValue = OrtValue.CreateTensorValueFromMemory(_src, shape);
+            else
+            {
+                _src = new float[3 * width * height];
+                _srcValue = OrtValue.CreateTensorValueFromMemory(_src, shape);
+            }
+            _srcName = "src";
+            // The ratio never changes during a session, so its one copy at bind time stays right.
             _ratioValue = OrtValue.CreateTensorValueFromMemory(new[] { ratio }, new long[] { 1 });
-            _binding.BindInput("src", _srcValue);
             _binding.BindInput("downsample_ratio", _ratioValue);
         }
         _initialStates = new OrtValue[4];
@@ -118,23 +145,51 @@ public sealed class MattingSession : IDisposable
             _frame = gbrp;
             return;
         }
+        if (_src16 != null)
+        {
+            _loading = gbrp;
+            try { Runner.Run(_loadHalfBand ??= LoadHalfBand); }
+            finally { _loading = null; }
+            return;
+        }
         var src = _src.AsSpan();
         var pixels = gbrp.AsSpan();
         PlanarPixels.ToUnit(pixels.Slice(2 * plane, plane), src.Slice(0, plane));         // R
         PlanarPixels.ToUnit(pixels.Slice(0, plane), src.Slice(plane, plane));             // G
         PlanarPixels.ToUnit(pixels.Slice(plane, plane), src.Slice(2 * plane, plane));     // B
-        if (_src16 != null) for (int i = 0; i < _src.Length; i++) _src16[i] = (Float16)_src[i];
     }
+
+    /// <summary>Row bands on every core for the per-pixel work around the network (fp16 conversions, the matte tail).</summary>
+    private Threading.BandRunner Runner => _runner ??= new Threading.BandRunner(Math.Min(_model.ThreadCount, Height), "Rvm matte");
+
+    /// <summary>One band of every plane: the bytes G, B, R to the network's R, G, B in fp16.</summary>
+    private void LoadHalfBand(int index)
+    {
+        int plane = Width * Height, bands = Runner.Bands;
+        int start = (int)((long)plane * index / bands), length = (int)((long)plane * (index + 1) / bands) - start;
+        var pixels = _loading.AsSpan();
+        var src = _src16.AsSpan();
+        Fp16Tables.ToUnit(pixels.Slice(2 * plane + start, length), src.Slice(start, length));           // R
+        Fp16Tables.ToUnit(pixels.Slice(start, length), src.Slice(plane + start, length));               // G
+        Fp16Tables.ToUnit(pixels.Slice(plane + start, length), src.Slice(2 * plane + start, length));   // B
+    }
+
+    /// <summary>One band of an fp16 run's fgr and pha widened to the buffer's floats.</summary>
+    private void WidenBand(int index) => _widening!.WidenBand(index, Runner.Bands);
 
     /// <summary>Runs the loaded frame; fgr and pha land in <paramref name="output"/>, the state moves on.</summary>
     public void Run(MatteBuffer output, CancellationToken cancel = default)
     {
         if (!HasCoefficientCut)
         {
-            _binding.BindOutput("fgr", output.ForegroundValue);
-            _binding.BindOutput("pha", output.AlphaValue);
+            (_outputA, _outputB) = (output.ForegroundValue, output.AlphaValue);
             Execute(cancel);
-            output.FromFp16();
+            if (output.IsFp16)
+            {
+                _widening = output;
+                try { Runner.Run(_widenBand ??= WidenBand); }
+                finally { _widening = null; }
+            }
             return;
         }
         _coefficients ??= CreateCoefficientFrame();
@@ -146,8 +201,7 @@ public sealed class MattingSession : IDisposable
     public void RunCoefficients(CoefficientFrame output, CancellationToken cancel = default)
     {
         if (!HasCoefficientCut) throw new InvalidOperationException("This session has no coefficient cut.");
-        _binding.BindOutput(Conversion.TfjsToOnnxConverter.CoefficientOutputs[0], output.AValue);
-        _binding.BindOutput(Conversion.TfjsToOnnxConverter.CoefficientOutputs[1], output.BValue);
+        (_outputA, _outputB) = (output.AValue, output.BValue);
         Execute(cancel);
     }
 
@@ -155,6 +209,9 @@ public sealed class MattingSession : IDisposable
     {
         if (_model.IsDisposed) throw new ObjectDisposedException(nameof(RvmModel), "The model was disposed during the conversion.");
         var inputs = _statesIn ?? _initialStates;
+        _binding.BindInput(_srcName, _srcValue);
+        _binding.BindOutput(_outputNames[0], _outputA!);
+        _binding.BindOutput(_outputNames[1], _outputB!);
         for (int i = 0; i < 4; i++) _binding.BindInput(ModelContract.StateInputs[i], inputs[i]);
         if (_statesOut == null)
             foreach (var name in ModelContract.StateOutputs) _binding.BindOutputToDevice(name, _model.StateMemory);
@@ -165,18 +222,33 @@ public sealed class MattingSession : IDisposable
         {
             try
             {
-                _session.RunWithBinding(_runOptions, _binding);
+                _binding.Run(_runOptions);
             }
             catch (OnnxRuntimeException) when (cancel.IsCancellationRequested)
             {
                 throw new OperationCanceledException(cancel);
             }
+            catch (OnnxRuntimeException e) when (FramesRun == 0 && _model.FirstRunFallback(_session, e.Message) is InferenceSession fallback)
+            {
+                // TensorRT can fail at the first run of a real frame (RVM's ratio-driven Resize) after passing
+                // its warm-up: this sequence, and the model's later ones, go on with CUDA.
+                Rebind(fallback);
+                Execute(cancel);
+                return;
+            }
         }
-        _binding.SynchronizeBoundOutputs();
 
         if (_statesOut == null) AdoptFirstStates();
         else (_statesIn, _statesOut) = (_statesOut, _statesIn);
         FramesRun++;
+    }
+
+    private void Rebind(InferenceSession session)
+    {
+        _binding.Dispose();
+        _session = session;
+        _binding = _bind(session);
+        if (_ratioValue != null) _binding.BindInput("downsample_ratio", _ratioValue);
     }
 
     /// <summary>The full-size matte of the loaded frame from its coefficients, in row bands on every core.</summary>
@@ -184,13 +256,12 @@ public sealed class MattingSession : IDisposable
     {
         if (_bands == null)
         {
-            _runner = new Threading.BandRunner(Math.Min(_model.ThreadCount, Height), "Rvm matte");
-            _bands = new GuidedFilterTail.Band[_runner.Bands];
+            _bands = new GuidedFilterTail.Band[Runner.Bands];
             for (int i = 0; i < _bands.Length; i++) _bands[i] = Tail!.CreateBand();
             _runBand = MatteBand;
         }
         _target = output;
-        try { _runner!.Run(_runBand!); }
+        try { Runner.Run(_runBand!); }
         finally { _target = null; }
     }
 
@@ -212,14 +283,12 @@ public sealed class MattingSession : IDisposable
     /// </summary>
     private void AdoptFirstStates()
     {
-        var all = _binding.GetOutputValues();
-        var names = _binding.GetOutputNames();
         var first = new OrtValue[4];
-        for (int i = 0; i < names.Length; i++)
+        foreach (var output in _binding.TakeOutputs())
         {
-            int state = Array.IndexOf(ModelContract.StateOutputs, names[i]);
-            if (state >= 0) first[state] = all[i];
-            else all[i].Dispose();
+            int state = Array.IndexOf(ModelContract.StateOutputs, output.Key);
+            if (state >= 0) first[state] = output.Value;
+            else output.Value.Dispose();
         }
         _statesIn = first;
         _statesOut = new OrtValue[4];
@@ -276,11 +345,16 @@ public sealed class MatteBuffer : IDisposable
     internal OrtValue ForegroundValue { get; }
     internal OrtValue AlphaValue { get; }
 
-    internal void FromFp16()
+    internal bool IsFp16 => _fgr16 != null;
+
+    /// <summary>Band <paramref name="index"/> of <paramref name="bands"/> of the fp16 outputs, widened to the float planes.</summary>
+    internal void WidenBand(int index, int bands)
     {
-        if (_fgr16 == null) return;
-        for (int i = 0; i < _fgr16.Length; i++) Foreground[i] = (float)_fgr16[i];
-        for (int i = 0; i < _pha16!.Length; i++) Alpha[i] = (float)_pha16[i];
+        int plane = Alpha.Length;
+        int start = (int)((long)plane * index / bands), length = (int)((long)plane * (index + 1) / bands) - start;
+        for (int c = 0; c < 3; c++)
+            Fp16Tables.ToFloat(_fgr16.AsSpan(c * plane + start, length), Foreground.AsSpan(c * plane + start, length));
+        Fp16Tables.ToFloat(_pha16.AsSpan(start, length), Alpha.AsSpan(start, length));
     }
 
     public void Dispose()

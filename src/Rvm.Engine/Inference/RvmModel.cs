@@ -26,6 +26,7 @@ public sealed class RvmModel : IDisposable
     {
         _session = session;
         int deviceId = settings.DeviceId;
+        GpuId = deviceId;
         _fp16 = fp16;
         // On a GPU the recurrent state stays in device memory between frames.
         if (device.StartsWith("CPU", StringComparison.Ordinal)) StateMemory = OrtMemoryInfo.DefaultInstance;
@@ -48,12 +49,16 @@ public sealed class RvmModel : IDisposable
             : null);
     }
 
-    private static SessionSettings CpuCopy(SessionSettings s) => new SessionSettings
+    private static SessionSettings CpuCopy(SessionSettings s) => CopyOn(ExecutionDevice.Cpu, s);
+
+    private static SessionSettings CopyOn(ExecutionDevice device, SessionSettings s) => new SessionSettings
     {
-        Device = ExecutionDevice.Cpu,
+        Device = device,
+        DeviceId = s.DeviceId,
         ThreadCount = s.ThreadCount,
         GraphOptimization = s.GraphOptimization,
         AllowSpinning = s.AllowSpinning,
+        AllowTf32 = s.AllowTf32,
         MemoryPattern = s.MemoryPattern,
         CpuArena = s.CpuArena,
     };
@@ -68,12 +73,46 @@ public sealed class RvmModel : IDisposable
     /// <summary>The ONNX file the session was built from.</summary>
     public string Path { get; }
     /// <summary>The device actually used: CPU, CUDA:n or TensorRT:n.</summary>
-    public string Device { get; }
+    public string Device { get; private set; }
     public int ThreadCount { get; }
+    /// <summary>The GPU asked for (-DeviceId): where -HardwareVideo decodes and encodes, whichever device the network runs on.</summary>
+    internal int GpuId { get; }
     public bool IsDisposed => _disposed != 0;
 
     /// <summary>The ONNX Runtime session, for engine code that drives it directly (benchmarks, pipelines).</summary>
-    internal InferenceSession Session => _session;
+    internal InferenceSession Session => _fallback ?? _session;
+
+    private readonly object _fallbackLock = new object();
+    private InferenceSession? _fallback;
+
+    /// <summary>
+    /// Makes the session (and names the device) that a failed first run of a frame falls back to: CUDA for a
+    /// TensorRT model, none otherwise. Tests set their own to drive the fallback on the CPU.
+    /// </summary>
+    internal Func<(InferenceSession Session, string Device)>? MakeFirstRunFallback { get; set; }
+
+    /// <summary>Why this model left its first device at a first run, or null.</summary>
+    internal string? FallbackReason { get; private set; }
+
+    /// <summary>
+    /// The session to use after <paramref name="failed"/> failed at a sequence's first run: made once, then shared
+    /// by every sequence, and <see cref="Device"/> says it. Null when there is none: the failure stands.
+    /// </summary>
+    internal InferenceSession? FirstRunFallback(InferenceSession failed, string reason)
+    {
+        if (failed != _session || MakeFirstRunFallback == null) return null;
+        lock (_fallbackLock)
+        {
+            if (_fallback == null)
+            {
+                var (session, device) = MakeFirstRunFallback();
+                _fallback = session;
+                FallbackReason = $"{Device} failed at its first run ({reason.Split('\n')[0].Trim()}); using {device}";
+                Device = device;
+            }
+            return _fallback;
+        }
+    }
 
     internal bool IsFp16 => _fp16;
 
@@ -136,7 +175,8 @@ public sealed class RvmModel : IDisposable
         InferenceSession session;
         try
         {
-            session = SessionFactory.Create(bytes, settings, verbose, out device);
+            session = SessionFactory.Create(bytes, settings, verbose, out device,
+                ModelCache.Default().PathOf("tensorrt", sha256.Substring(0, 16)), resolved.Precision == RvmPrecision.Fp16);
         }
         catch (OnnxRuntimeException e)
         {
@@ -147,6 +187,8 @@ public sealed class RvmModel : IDisposable
             var elementType = ModelContract.Validate(resolved.OnnxPath, session.InputMetadata, session.OutputMetadata);
             int threads = settings.ThreadCount > 0 ? settings.ThreadCount : Environment.ProcessorCount;
             var model = new RvmModel(session, resolved, sha256, settings, device, threads, elementType == TensorElementType.Float16);
+            if (device.StartsWith("TensorRT", StringComparison.Ordinal))
+                model.MakeFirstRunFallback = () => (SessionFactory.Create(bytes, CopyOn(ExecutionDevice.Cuda, settings), _ => { }, out var cuda), cuda);
             // Built now, not in the first conversion: it is what every video at a ratio below 1 runs on the CPU.
             if (model.CoefficientSession != null) verbose("Coefficient cut loaded: at ratios below 1 the network runs at its own size and Rvm makes the full-size matte.");
             return model;
@@ -182,7 +224,7 @@ public sealed class RvmModel : IDisposable
 
             using var runOptions = new RunOptions();
             using var registration = cancel.Register(() => runOptions.Terminate = true);
-            using var outputs = _session.Run(runOptions, ModelContract.InputNames, inputs, ModelContract.OutputNames);
+            using var outputs = Session.Run(runOptions, ModelContract.InputNames, inputs, ModelContract.OutputNames);
             cancel.ThrowIfCancellationRequested();
 
             var fgr = FrameTensors.ToInterleavedClamped(Floats(outputs[0]), 3, plane);
@@ -215,7 +257,7 @@ public sealed class RvmModel : IDisposable
         if (!_fp16) return value.GetTensorDataAsSpan<float>().ToArray();
         var half = value.GetTensorDataAsSpan<Float16>();
         var result = new float[half.Length];
-        for (int i = 0; i < half.Length; i++) result[i] = (float)half[i];
+        Fp16Tables.ToFloat(half, result);
         return result;
     }
 
@@ -224,6 +266,7 @@ public sealed class RvmModel : IDisposable
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         _deviceAllocator?.Dispose();
         _session.Dispose();
+        _fallback?.Dispose();
         if (_coefficients.IsValueCreated) _coefficients.Value?.Dispose();
     }
 

@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using Microsoft.ML.OnnxRuntime;
 
 namespace Rvm.Inference;
@@ -6,14 +7,19 @@ namespace Rvm.Inference;
 /// <summary>
 /// Builds ONNX Runtime sessions on the device asked for. GPU providers that cannot load (no CUDA 13 and
 /// cuDNN 9 on this machine, say) make Auto fall back to the CPU with the reason, and make an explicit
-/// -Device Cuda an error naming what is missing; nothing here may crash the host.
+/// -Device Cuda an error naming what is missing; nothing here may crash the host. A GPU session is run once on a
+/// small blank frame before it is handed out (<see cref="GpuWarmUp"/>), so that libraries ONNX Runtime loads only
+/// at the first run (cuDNN, cuBLAS, TensorRT's builder) fall back here too, not at frame 1.
 /// </summary>
 internal static class SessionFactory
 {
     public const string CudaRequirement =
         "ONNX Runtime 1.31 with CUDA needs an NVIDIA driver, CUDA 13 (libcudart, libcublas, libcublasLt, libcufft) and cuDNN 9 on the library path";
 
-    public static InferenceSession Create(byte[] model, SessionSettings settings, Action<string> verbose, out string device)
+    /// <param name="tensorRtCache">Where TensorRT keeps its engines and timing cache for this model.</param>
+    /// <param name="fp16">The model is fp16: TensorRT may use fp16 kernels.</param>
+    public static InferenceSession Create(byte[] model, SessionSettings settings, Action<string> verbose, out string device,
+        string? tensorRtCache = null, bool fp16 = false)
     {
         switch (settings.Device)
         {
@@ -21,19 +27,24 @@ internal static class SessionFactory
                 device = "CPU";
                 return CreateCpu(model, settings, verbose);
             case ExecutionDevice.Cuda:
-                return CreateGpu(model, settings, tensorRt: false, out device)
+                return CreateGpu(model, settings, null, false, out device)
                     ?? throw new DeviceUnavailableException($"CUDA could not be used: {LastError}. {CudaRequirement}.");
             case ExecutionDevice.TensorRT:
             {
-                var session = CreateGpu(model, settings, tensorRt: true, out device);
-                if (session != null) return session;
+                var cache = tensorRtCache ?? System.IO.Path.Combine(System.IO.Path.GetTempPath(), "rvm-tensorrt");
+                var session = CreateGpu(model, settings, cache, fp16, out device);
+                if (session != null)
+                {
+                    verbose($"TensorRT (experimental) on device {settings.DeviceId}: engines cached in '{cache}'.");
+                    return session;
+                }
                 verbose($"TensorRT could not be used ({LastError}); trying CUDA.");
-                return CreateGpu(model, settings, tensorRt: false, out device)
+                return CreateGpu(model, settings, null, false, out device)
                     ?? throw new DeviceUnavailableException($"Neither TensorRT nor CUDA could be used: {LastError}. {CudaRequirement}.");
             }
             default:
             {
-                var session = CreateGpu(model, settings, tensorRt: false, out device);
+                var session = CreateGpu(model, settings, null, false, out device);
                 if (session != null)
                 {
                     verbose($"Device Auto: using {device}.");
@@ -48,6 +59,23 @@ internal static class SessionFactory
 
     [ThreadStatic] private static string? _lastError;
     private static string LastError => _lastError ?? "unknown error";
+
+    /// <summary>A TensorRT session that could not be made leaves no empty cache folders behind (its own and tensorrt/).</summary>
+    private static void RemoveEmptyCache(string folder)
+    {
+        foreach (var path in new[] { folder, System.IO.Path.GetDirectoryName(folder) })
+        {
+            try
+            {
+                if (path != null && System.IO.Directory.Exists(path) && !System.IO.Directory.EnumerateFileSystemEntries(path).Any())
+                    System.IO.Directory.Delete(path);
+            }
+            catch (Exception e) when (e is System.IO.IOException || e is UnauthorizedAccessException)
+            {
+                return;
+            }
+        }
+    }
 
     private static SessionOptions BaseOptions(SessionSettings settings)
     {
@@ -78,8 +106,10 @@ internal static class SessionFactory
         return new InferenceSession(model, options);
     }
 
-    private static InferenceSession? CreateGpu(byte[] model, SessionSettings settings, bool tensorRt, out string device)
+    /// <summary>A CUDA session, or with <paramref name="tensorRtCache"/> a TensorRT one (CUDA for what TensorRT leaves), run once.</summary>
+    private static InferenceSession? CreateGpu(byte[] model, SessionSettings settings, string? tensorRtCache, bool fp16, out string device)
     {
+        bool tensorRt = tensorRtCache != null;
         device = $"{(tensorRt ? "TensorRT" : "CUDA")}:{settings.DeviceId}";
         var options = BaseOptions(settings);
         // A provider that cannot load is expected here, and reported by the caller in words; keep ONNX
@@ -89,14 +119,31 @@ internal static class SessionFactory
         env.EnvLogLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL;
         try
         {
-            if (tensorRt) options.AppendExecutionProvider_Tensorrt(settings.DeviceId);
-            options.AppendExecutionProvider_CUDA(settings.DeviceId);
-            return new InferenceSession(model, options);
+            var session = GpuWarmUp.TryCreate(() =>
+            {
+                if (tensorRt)
+                {
+                    System.IO.Directory.CreateDirectory(tensorRtCache!);
+                    using var trt = new OrtTensorRTProviderOptions();
+                    trt.UpdateOptions(GpuProviderOptions.TensorRT(settings, tensorRtCache!, fp16));
+                    options.AppendExecutionProvider_Tensorrt(trt);
+                }
+                using var cuda = new OrtCUDAProviderOptions();
+                cuda.UpdateOptions(GpuProviderOptions.Cuda(settings));
+                options.AppendExecutionProvider_CUDA(cuda);
+                return new InferenceSession(model, options);
+            }, out var reason);
+            if (session == null)
+            {
+                var detail = NativeLibraryProbe.WhyCudaProviderFails();
+                _lastError = reason + (detail != null ? $" ({detail})" : "");
+                if (tensorRt) RemoveEmptyCache(tensorRtCache!);
+            }
+            return session;
         }
-        catch (Exception e) when (e is OnnxRuntimeException || e is DllNotFoundException || e is EntryPointNotFoundException)
+        catch (Exception e) when (e is System.IO.IOException || e is UnauthorizedAccessException)
         {
-            var detail = NativeLibraryProbe.WhyCudaProviderFails();
-            _lastError = FirstLine(e.Message) + (detail != null ? $" ({detail})" : "");
+            _lastError = $"the TensorRT cache '{tensorRtCache}' cannot be made: {e.Message}";
             return null;
         }
         finally
@@ -104,11 +151,5 @@ internal static class SessionFactory
             env.EnvLogLevel = logLevel;
             options.Dispose();
         }
-    }
-
-    private static string FirstLine(string message)
-    {
-        var line = message.Split('\n')[0].Trim();
-        return line.Length > 400 ? line.Substring(0, 400) + "…" : line;
     }
 }

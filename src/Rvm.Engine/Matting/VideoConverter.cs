@@ -93,28 +93,25 @@ public sealed class VideoConverter
         Action<string>? verbose, Action<string>? warning)
     {
         var request = plan.Request;
-        bool gpuDecode = false, nvenc = false;
-        if (request.HardwareVideo)
-        {
-            gpuDecode = HardwareCodecs.CudaDecode;
-            nvenc = HardwareCodecs.NvencEncode;
-            verbose?.Invoke(gpuDecode ? "Decoding on the GPU (-hwaccel cuda)." : $"GPU decoding is not available ({HardwareCodecs.DecodeProblem}); decoding on the CPU.");
-            verbose?.Invoke(nvenc ? "Encoding H.264 with NVENC." : $"NVENC is not available ({HardwareCodecs.EncodeProblem}); encoding on the CPU.");
-        }
         var clock = Stopwatch.StartNew();
         var files = plan.ImageFiles;
         bool folder = files != null;
         var info = plan.InputInfo;
         var (width, height, ratio) = (plan.Width, plan.Height, plan.Ratio);
         long? total = folder ? files!.Count : info!.FrameCountEstimate;
+        var hardware = request.HardwareVideo
+            ? HardwareVideoChoice.For(_model.GpuId, width, height, !folder, plan.Outputs, HardwareCodecs.DecodeProblemOn, HardwareCodecs.EncodeProblemAt, verbose)
+            : HardwareVideoChoice.None;
 
         using IFrameSource source = folder
             ? new ImageSequenceReader(files!, width, height, request.ImageSequenceFrameRate)
-            : new VideoFrameReader(request.Input, width, height, planar: true, cancel: stop.Token, gpuDecode: gpuDecode,
-                tolerance: request.ErrorTolerance, warning: warning);
-        var job = new Job(this, plan, claims, source, width, height, ratio, total, progress, stop, clock, nvenc);
+            : new VideoFrameReader(request.Input, width, height, planar: true, cancel: stop.Token, gpuDecode: hardware.Decode,
+                tolerance: request.ErrorTolerance, warning: warning, gpuDevice: hardware.Device);
+        var job = new Job(this, plan, claims, source, width, height, ratio, total, progress, stop, clock, hardware);
         verbose?.Invoke(job.Describe());
         var frames = job.Run();
+        if ((source as VideoFrameReader)?.SoftwareDecodeReason is string software)
+            verbose?.Invoke($"NVDEC could not decode '{request.Input}' ({software}); ffmpeg decoded it on the CPU.");
 
         var result = new RvmConversionResult
         {
@@ -179,12 +176,12 @@ public sealed class VideoConverter
         private Exception? _failure;
         // NUT timestamps cannot be negative; an input that starts below zero is shifted, and only the NUT sees it.
         private long _ptsShift;
-        private readonly bool _nvenc;
+        private readonly HardwareVideoChoice _hardware;
 
         public Job(VideoConverter owner, ConversionPlan plan, IReadOnlyList<OutputClaim> claims, IFrameSource source, int width, int height, float ratio,
-            long? total, Action<ConversionProgress>? progress, CancellationTokenSource stop, Stopwatch clock, bool nvenc)
+            long? total, Action<ConversionProgress>? progress, CancellationTokenSource stop, Stopwatch clock, HardwareVideoChoice hardware)
         {
-            _nvenc = nvenc;
+            _hardware = hardware;
             _owner = owner;
             _plan = plan;
             _request = plan.Request;
@@ -403,7 +400,7 @@ public sealed class VideoConverter
                     : kind == OutputKind.Composition && _request.Background.Kind == BackgroundKind.Transparent ? FramePixels.Rgba
                     : FramePixels.Rgb;
                 writers.Add((new VideoFileWriter(_claims[i].FinalPath, _claims[i].TempPath, _plan.Outputs[i].Tag, format, pixels, _width, _height, timeBase, offset < TimeSpan.Zero ? TimeSpan.Zero : offset,
-                    _info, _request.VideoBitrateMbps, _request.Quality, _total, token, _nvenc), kind));
+                    _info, _request.VideoBitrateMbps, _request.Quality, _total, token, _hardware.Nvenc, _hardware.Device), kind));
             }
         }
     }

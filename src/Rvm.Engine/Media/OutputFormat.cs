@@ -58,8 +58,11 @@ public sealed class OutputFormat
             ?? throw new ArgumentException($"'{path}': the extension '.{ext}' is not an output format Rvm writes; use .mp4 (H.264), .mov (ProRes), .webm (VP9) or .mkv (FFV1).");
     }
 
-    /// <summary>Video encoding arguments for the given frames.</summary>
-    internal IEnumerable<string> VideoArguments(FramePixels pixels, int width, int height, double? bitrateMbps, int? quality, bool nvenc = false)
+    /// <summary>Whether -HardwareVideo encodes these frames with NVENC: colour H.264 only; the matte stays on x264, which keeps it full range.</summary>
+    internal bool EncodesWithNvenc(FramePixels pixels) => Name == "mp4" && pixels == FramePixels.Rgb;
+
+    /// <summary>Video encoding arguments for the given frames; with <paramref name="nvenc"/>, NVENC on GPU <paramref name="nvencDevice"/> where it applies.</summary>
+    internal IEnumerable<string> VideoArguments(FramePixels pixels, int width, int height, double? bitrateMbps, int? quality, bool nvenc = false, int nvencDevice = 0)
     {
         bool odd = width % 2 != 0 || height % 2 != 0;
         // 4:2:0 codecs need even sizes: repeat the last row or column instead of failing.
@@ -69,10 +72,11 @@ public sealed class OutputFormat
         {
             case "mp4":
                 if (pixels == FramePixels.Rgba) throw new InvalidOperationException("H.264 .mp4 has no alpha channel.");
-                // NVENC for colour; the matte stays on x264, which keeps it full range.
-                if (nvenc && pixels != FramePixels.Gray)
+                if (nvenc && EncodesWithNvenc(pixels))
                 {
-                    var gpu = new List<string> { "-c:v", "h264_nvenc", "-preset", "p4", "-pix_fmt", "yuv420p" };
+                    var gpu = new List<string> { "-c:v", "h264_nvenc" };
+                    gpu.AddRange(HardwareCodecs.EncodeDeviceArguments(nvencDevice));
+                    gpu.AddRange(new[] { "-preset", "p4", "-pix_fmt", "yuv420p" });
                     gpu.AddRange(rate != null ? new[] { "-b:v", rate } : new[] { "-rc", "vbr", "-cq", (quality ?? 19).ToString(CultureInfo.InvariantCulture), "-b:v", "0" });
                     if (odd) gpu.AddRange(pad);
                     gpu.AddRange(new[] { "-movflags", "+faststart" });

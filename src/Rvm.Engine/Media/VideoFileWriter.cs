@@ -24,11 +24,13 @@ public sealed class VideoFileWriter : IDisposable
     private readonly OutputFormat _format;
     private readonly int _digits;
     private long _frames;
+    private readonly bool _nvenc;
 
     public VideoFileWriter(string finalPath, string tempPath, string tag, OutputFormat format, FramePixels pixels, int width, int height, Rational timeBase,
         TimeSpan startOffset, MediaInfo? audioSource, double? bitrateMbps, int? quality, long? frameCountEstimate, CancellationToken cancel,
-        bool nvenc = false)
+        bool nvenc = false, int nvencDevice = 0)
     {
+        _nvenc = nvenc && format.EncodesWithNvenc(pixels);
         FinalPath = Path.GetFullPath(finalPath);
         _format = format;
         Pixels = pixels;
@@ -45,7 +47,7 @@ public sealed class VideoFileWriter : IDisposable
         if (audio) arguments.AddRange(new[] { "-i", FfmpegInput.Of(audioSource!.Path) });
         arguments.AddRange(new[] { "-map", "0:v:0" });
         if (audio) arguments.AddRange(new[] { "-map", "1:a?" });
-        arguments.AddRange(format.VideoArguments(pixels, width, height, bitrateMbps, quality, nvenc));
+        arguments.AddRange(format.VideoArguments(pixels, width, height, bitrateMbps, quality, nvenc, nvencDevice));
         if (audio) arguments.AddRange(format.AudioArguments(audioSource!.AudioCodec));
         arguments.AddRange(new[] { "-fps_mode", "passthrough", "-map_metadata", "-1" });
         if (!format.IsImageSequence) arguments.AddRange(new[] { "-metadata", "comment=" + tag });
@@ -78,7 +80,7 @@ public sealed class VideoFileWriter : IDisposable
         {
             _ffmpeg.Kill();
             _ffmpeg.WaitForExit();
-            throw new IOException($"ffmpeg stopped while writing '{FinalPath}': {_ffmpeg.ErrorTail()}", e);
+            throw new IOException($"ffmpeg stopped while writing '{FinalPath}': {_ffmpeg.ErrorTail()}{NvencHint}", e);
         }
     }
 
@@ -88,7 +90,7 @@ public sealed class VideoFileWriter : IDisposable
         _ffmpeg.Input.Close();
         int exit = _ffmpeg.WaitForExit();
         if (_ffmpeg.WasKilled) throw new OperationCanceledException($"Writing '{FinalPath}' was cancelled.");
-        if (exit != 0) throw new IOException($"ffmpeg could not write '{FinalPath}' (exit code {exit}): {_ffmpeg.ErrorTail()}");
+        if (exit != 0) throw new IOException($"ffmpeg could not write '{FinalPath}' (exit code {exit}): {_ffmpeg.ErrorTail()}{NvencHint}");
         if (_frames == 0) throw new IOException($"No frame was written to '{FinalPath}'.");
         if (_format.IsImageSequence)
         {
@@ -96,6 +98,12 @@ public sealed class VideoFileWriter : IDisposable
             File.WriteAllText(Path.Combine(_temp, OutputProvenance.MarkerName), _tag + "\n", new UTF8Encoding(false));
         }
     }
+
+    /// <summary>
+    /// NVENC passed its probe at this size but can still fail to open during a run (a GeForce card's limit on
+    /// concurrent sessions under -Parallel, memory): the error then names the switch that chose it.
+    /// </summary>
+    private string NvencHint => _nvenc ? " The output was encoded with NVENC because of -HardwareVideo; without -HardwareVideo it is encoded on the CPU (x264)." : "";
 
     /// <summary>PNG names use as many digits as the frame count needs; the count was only estimated at the start.</summary>
     private void RenumberIfNeeded()

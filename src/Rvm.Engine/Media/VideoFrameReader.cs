@@ -29,16 +29,19 @@ public sealed class VideoFrameReader : IFrameSource
     // Null when strict: the first decode error fails the input.
     private readonly DecodeDamage? _damage;
     private readonly Action<string>? _warning;
+    private readonly bool _gpuDecode;
 
     /// <param name="width">Output width; the source is scaled to the output size when it differs (InputResize, or a background).</param>
     /// <param name="loop">Read the input over and over (a background video shorter than the input).</param>
     /// <param name="planar">Frames as planes G, B, R (ffmpeg's gbrp) instead of interleaved RGB24.</param>
     /// <param name="gpuDecode">Decode on the GPU (-hwaccel cuda); frames come back to memory for the filters.</param>
+    /// <param name="gpuDevice">The GPU that decodes (-hwaccel_device), the model's.</param>
     /// <param name="tolerance">Conceal: decode errors become warnings through <paramref name="warning"/> and the damaged frames are counted.</param>
     public VideoFrameReader(string path, int width, int height, bool loop = false, bool cover = false, bool planar = false,
         CancellationToken cancel = default, bool gpuDecode = false, DecodeErrorTolerance tolerance = DecodeErrorTolerance.Strict,
-        Action<string>? warning = null)
+        Action<string>? warning = null, int gpuDevice = 0)
     {
+        _gpuDecode = gpuDecode;
         if (tolerance == DecodeErrorTolerance.Conceal) _damage = new DecodeDamage();
         _warning = warning;
         _path = Path.GetFullPath(path);
@@ -56,7 +59,7 @@ public sealed class VideoFrameReader : IFrameSource
         if (loop) arguments.AddRange(new[] { "-stream_loop", "-1" });
         // -xerror: a damaged or truncated stream is an error, not a shorter output (unless Conceal asks for what decodes).
         if (!loop && _damage == null) arguments.Add("-xerror");
-        if (gpuDecode) arguments.AddRange(new[] { "-hwaccel", "cuda" });
+        if (gpuDecode) arguments.AddRange(HardwareCodecs.DecodeArguments(gpuDevice));
         arguments.AddRange(new[]
         {
             "-i", FfmpegInput.Of(_path), "-map", "0:v:0", "-an", "-sn", "-dn",
@@ -80,9 +83,17 @@ public sealed class VideoFrameReader : IFrameSource
     /// <summary>With <see cref="DecodeErrorTolerance.Conceal"/>: frames lost, left out or concealed, known at the end of the video.</summary>
     public long DamagedFrames { get; private set; }
 
+    /// <summary>With GPU decoding: NVDEC's first line saying it cannot take this stream (ffmpeg then decoded it on the CPU), else null.</summary>
+    public string? SoftwareDecodeReason { get; private set; }
+
     private void OnStderr(string line)
     {
         bool error = line.Contains("[error]") || line.Contains("[fatal]");
+        if (error && _gpuDecode && NvdecLog.IsCapabilityFailure(line))
+        {
+            SoftwareDecodeReason ??= WithoutTags(line);
+            return;
+        }
         if (_firstError == null && error) _firstError = WithoutTags(line);
         if (_damage != null && error) _damage.OnError(WithoutTags(line));
         if (_damage != null && line.Contains("concealing ") && line.Contains(" errors in ")) _damage.OnConcealment(WithoutTags(line));

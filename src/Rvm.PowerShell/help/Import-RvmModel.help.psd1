@@ -9,9 +9,10 @@
         Variant     = 'The RVM backbone: MobileNetV3 (default, fast) or ResNet50 (larger, slower, somewhat finer).'
         Precision   = 'Fp32 (default) or Fp16. Fp16 halves the model size and suits GPUs.'
         Path        = 'A local model instead of the official one: an .onnx file, a TensorFlow.js model.json, or a folder holding either. Relative paths are resolved against the current location.'
-        Device      = 'Where the network runs. Auto (default) uses CUDA when ONNX Runtime''s CUDA provider loads and the CPU otherwise, and says which and why with -Verbose. Cuda fails with the name of the missing library when CUDA 13 and cuDNN 9 are not installed. TensorRT falls back to CUDA when TensorRT cannot load. Cpu always works.'
+        Device      = 'Where the network runs. Auto (default) uses CUDA when ONNX Runtime''s CUDA provider loads and the CPU otherwise, and says which and why with -Verbose. Cuda fails with the name of the missing library when CUDA 13 and cuDNN 9 are not installed, or when its first run (a small blank frame at import) fails. TensorRT is experimental and untested on a device: it caches its engines under the model cache (tensorrt/), uses fp16 kernels for an fp16 model, and falls back to CUDA when it cannot load, when its warm-up fails, or when a video''s first frame fails on it (the model''s Device then says CUDA). Cpu always works.'
         DeviceId    = 'The GPU to use with -Device Cuda or TensorRT (default 0).'
         ThreadCount = 'The number of CPU threads one operator may use (ONNX Runtime intra-op threads). 0 (default) uses one per core.'
+        AllowTf32   = 'Lets CUDA use TF32 for fp32 convolutions and matrix products: faster on Ampere and later GPUs, with results that move by about 1e-3. Off by default.'
     }
     Inputs      = @{ 'System.String' = 'A model path, by value or by the property Path, PSPath or FullName.' }
     Outputs     = @{ 'Rvm.Inference.RvmModel' = 'The loaded model: Variant, Precision, Source, Sha256 (of the ONNX file loaded), SourceSha256 (of its source: the same file, or a TensorFlow.js model''s model.json), Path, Device, ThreadCount.' }
