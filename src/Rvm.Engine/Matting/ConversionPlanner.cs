@@ -30,13 +30,25 @@ internal static class ConversionPlanner
         var input = request.Input;
         bool folder = Directory.Exists(input);
         if (!folder && !File.Exists(input)) throw new FileNotFoundException($"The input '{input}' does not exist.", input);
+        var outputs = Outputs(request);
+        // A rerun's usual case first: every output there and made from this input. Skipping it reads only the
+        // outputs' tags, not the input (one ffprobe less for each input done before).
+        if (policy.SkipExisting && outputs.All(o => File.Exists(o.Path) || Directory.Exists(o.Path)))
+        {
+            var done = CheckExisting(input, outputs, policy);
+            if (done != null)
+            {
+                run?.Claim(input, outputs);
+                return new ConversionPlan(request, policy, null, outputs, done);
+            }
+        }
+
         var info = folder ? null : MediaProbe.Probe(input);
         var madeBy = folder ? OutputProvenance.Read(input) : OutputProvenance.Parse(info!.Comment);
         if (madeBy != null && !policy.IncludeRvmOutputs)
             return new ConversionPlan(request, policy, info, Array.Empty<PlannedOutput>(),
                 $"it is an output of Rvm (the {madeBy.Kind} of '{madeBy.Source}'); -IncludeRvmOutput converts it anyway");
 
-        var outputs = Outputs(request);
         run?.Claim(input, outputs);
         var plan = new ConversionPlan(request, policy, info, outputs, CheckExisting(request.Input, outputs, policy));
         if (plan.Skip) return plan;
