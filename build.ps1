@@ -255,6 +255,8 @@ Import-Module '$($pester -replace "'", "''")'
 function Invoke-Demo {
     Write-Step 'Demo: the bundled sample through Rvm'
     $demoOut = Join-Path $OutDir 'demo'
+    # out/demo is the build's own: made fresh each time, so outputs of an older build never stand in the way.
+    Remove-Item $demoOut -Recurse -Force -ErrorAction SilentlyContinue
     $script = Join-Path $Root 'samples/Demo.ps1'
     Invoke-Pwsh @('-NoProfile', '-NonInteractive', '-File', $script, '-ModulePath', (Join-Path $ModuleDir 'Rvm.psd1'), '-OutputFolder', $demoOut)
     if ($LASTEXITCODE -ne 0) { throw "The demo failed (exit code $LASTEXITCODE)." }

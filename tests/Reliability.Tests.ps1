@@ -20,22 +20,6 @@ BeforeAll {
         @(Get-ChildItem -LiteralPath $Folder -Force -Recurse -ErrorAction SilentlyContinue | Where-Object Name -match '\.rvm-(partial|lock|old)$|\.partial$')
     }
 
-    # Processes this test started, and theirs: found by walking parent ids in /proc, never by name.
-    function Get-Descendants([int] $Root) {
-        $parents = @{}
-        foreach ($stat in Get-ChildItem /proc -Directory -ErrorAction SilentlyContinue | Where-Object Name -match '^\d+$') {
-            try { $fields = (Get-Content -Raw "/proc/$($stat.Name)/stat" -ErrorAction Stop) -replace '^.*\) ', '' -split ' ' } catch { continue }
-            $parents[[int]$stat.Name] = [int]$fields[1]
-        }
-        $found = [Collections.Generic.List[int]]::new()
-        $queue = [Collections.Generic.Queue[int]]::new()
-        $queue.Enqueue($Root)
-        while ($queue.Count) {
-            $p = $queue.Dequeue()
-            foreach ($child in $parents.Keys | Where-Object { $parents[$_] -eq $p }) { $found.Add($child); $queue.Enqueue($child) }
-        }
-        , $found.ToArray()
-    }
     function Test-Alive([int] $ProcessId) { Test-Path "/proc/$ProcessId" }
 
     # A pwsh of this version converting in the background, as a scheduler would start it.
@@ -262,8 +246,9 @@ Describe 'Stopped runs leave nothing behind' {
         $out = Join-Path $Work 'sigterm'
         $child = Start-Conversion "Convert-RvmVideo -LiteralPath '$Long' -Destination '$out' -Output Composition, Alpha -Device Cpu"
         Wait-Temporaries $out
-        $descendants = Get-Descendants $child.Id
-        @($descendants | Where-Object { (Get-Content "/proc/$_/comm" -ErrorAction SilentlyContinue) -eq 'ffmpeg' }).Count | Should -BeGreaterOrEqual 2
+        # This run's own ffmpeg processes (TestHelpers walks the parents in /proc), never other work on the machine.
+        $descendants = @(Get-OwnProcess ffmpeg -Root $child.Id).Id
+        $descendants.Count | Should -BeGreaterOrEqual 2
         & kill -TERM $child.Id
         $child.WaitForExit(20000) | Should -BeTrue
         $child.ExitCode | Should -Be 143
@@ -275,7 +260,7 @@ Describe 'Stopped runs leave nothing behind' {
         $out = Join-Path $Work 'sigkill'
         $child = Start-Conversion "Convert-RvmVideo -LiteralPath '$Long' -Destination '$out' -Output Composition, Alpha -Device Cpu"
         Wait-Temporaries $out
-        $descendants = Get-Descendants $child.Id
+        $descendants = @(Get-OwnProcess ffmpeg -Root $child.Id).Id
         & kill -KILL $child.Id
         $child.WaitForExit(10000) | Should -BeTrue
         # The orphaned ffmpegs see their pipes close and end by themselves.
