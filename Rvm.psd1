@@ -12,7 +12,7 @@
     PowerShellVersion    = '7.5'
     CompatiblePSEditions = @('Core')
     FormatsToProcess     = @('out/Rvm/Rvm.format.ps1xml')
-    CmdletsToExport      = @('Import-RvmModel', 'Invoke-RvmFrame', 'Save-RvmFrame', 'Convert-RvmVideo', 'Get-RvmVideoFrame')
+    CmdletsToExport      = @('Import-RvmModel', 'Invoke-RvmFrame', 'Save-RvmFrame', 'Convert-RvmVideo', 'Get-RvmVideoFrame', 'New-RvmBatch', 'Start-RvmBatch', 'Invoke-RvmBatchTask', 'Get-RvmBatch')
     FunctionsToExport    = @()
     AliasesToExport      = @()
     VariablesToExport    = @()

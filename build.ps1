@@ -3,7 +3,7 @@
     Builds, tests, demonstrates and benchmarks the Rvm module. This file is the whole developer interface.
 .DESCRIPTION
     Tasks (run in the order given):
-      Bootstrap  Pester from its NuGet package into .tools/, ffmpeg (apt-get on Debian as root), checks npm.
+      Bootstrap  Pester from its NuGet package into .tools/, ffmpeg, slurm-wlm and munge (apt-get on Debian as root), checks npm.
       Build      Compiles the C# projects and lays out the module in out/Rvm from an explicit list of files.
       LoadTest   Build, then loads the module's engine on the oldest runtime the manifest declares (.NET 9, PowerShell
                  7.5), self-contained from NuGet (cached in .tools/), and runs its JSON paths.
@@ -121,6 +121,16 @@ function Invoke-Bootstrap {
         }
     }
     Write-Host "ffmpeg: $((Get-Command ffmpeg).Source)"
+    # The batch tests (tests/RvmBatch.Slurm.Tests.ps1) start a throwaway single-node Slurm cluster: they need its daemons.
+    if (-not (Get-Command slurmctld -ErrorAction SilentlyContinue) -or -not (Get-Command munged -ErrorAction SilentlyContinue)) {
+        if ($IsLinux -and (Test-Path /etc/debian_version) -and ((& id -u) -eq '0')) {
+            Write-Step 'Installing slurm-wlm and munge with apt-get'
+            Invoke-Native apt-get @('update', '-qq')
+            $env:DEBIAN_FRONTEND = 'noninteractive'
+            Invoke-Native apt-get @('install', '-y', '-qq', 'slurm-wlm', 'munge')
+        }
+        else { Write-Warning 'Slurm (slurm-wlm, munge) is not installed: the Slurm batch tests will be skipped.' }
+    }
     if (-not (Get-Command npm -ErrorAction SilentlyContinue)) {
         Write-Warning 'npm was not found: the default model cannot be fetched from its npm mirror unless it is already cached.'
     }

@@ -26,6 +26,14 @@ public abstract class RvmCmdlet : PSCmdlet
         return pump.Run(this, () => DefaultModel.Get(pump.Log));
     }
 
+    /// <summary>-Model, or the default model on -Device (the session's shared one for Auto).</summary>
+    internal RvmModel ResolveModel(RvmModel? given, ExecutionDevice device)
+    {
+        if (given != null || device == ExecutionDevice.Auto) return ResolveModel(given);
+        var pump = new LogPump(1);
+        return pump.Run(this, () => DefaultModel.Get(pump.Log, device));
+    }
+
     /// <summary>
     /// Resolves -Path (wildcards) or -LiteralPath to file-system paths. A path that matches nothing is a
     /// non-terminating error and resolution goes on with the next one.

@@ -1,0 +1,34 @@
+using System;
+using System.Linq;
+
+namespace Rvm.Batch;
+
+/// <summary>A batch's status from its results, and from the engine for what is pending and running.</summary>
+internal static class BatchStatusReader
+{
+    public static RvmBatchStatus Read(BatchFolder folder, BatchPlan plan, Func<string, (int Pending, int Running)?> slurmQuery)
+    {
+        var results = BatchTaskResult.ReadAll(folder);
+        var state = EngineState.Load(folder);
+        var succeeded = results.Values.Where(r => r.Succeeded).OrderBy(r => r.Index).ToList();
+        var failed = results.Values.Where(r => !r.Succeeded).OrderBy(r => r.Index).ToList();
+        var converted = succeeded.Where(r => r.Result != null).Select(r => r.Result!).ToList();
+        var status = new RvmBatchStatus
+        {
+            Id = plan.Id,
+            JobFolder = folder.Path,
+            Engine = state?.Engine,
+            EngineJobId = state?.JobId,
+            Total = plan.Entries.Count,
+            Done = succeeded.Count,
+            Failed = failed.Count,
+            Results = converted.ToArray(),
+            Failures = failed.Select(r => new RvmBatchFailure { Index = r.Index, Input = r.Input, Host = r.Host, Message = r.Error! }).ToArray(),
+            Frames = converted.Sum(r => r.FrameCount),
+            MeanFramesPerSecond = converted.Count == 0 ? 0 : converted.Average(r => r.FramesPerSecond),
+        };
+        if (state?.Engine == SlurmEngine.Name && slurmQuery(state.JobId) is (int pending, int running))
+            (status.Pending, status.Running) = (pending, running);
+        return status;
+    }
+}

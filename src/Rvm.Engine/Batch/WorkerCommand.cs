@@ -1,0 +1,23 @@
+using System.Collections.Generic;
+using System.Linq;
+
+namespace Rvm.Batch;
+
+/// <summary>The command a task runs: PowerShell, the module, and Invoke-RvmBatchTask on the job folder.</summary>
+internal static class WorkerCommand
+{
+    /// <summary>The PowerShell script given to -Command, with the module named by its manifest path (Slurm: the same files on every node).</summary>
+    public static string ScriptWithModulePath(BatchPlan plan, BatchFolder folder) =>
+        $"Import-Module {PowerShellQuote(plan.ModulePath)}; Invoke-RvmBatchTask -JobFolder {PowerShellQuote(folder.Path)}; if (-not $?) {{ exit 1 }}";
+
+    /// <summary>The script with the module installed by name and version (a container image).</summary>
+    public static string ScriptWithInstalledModule(BatchPlan plan, BatchFolder folder) =>
+        $"Import-Module Rvm -RequiredVersion {plan.ModuleVersion}; Invoke-RvmBatchTask -JobFolder {PowerShellQuote(folder.Path)}; if (-not $?) {{ exit 1 }}";
+
+    public static IReadOnlyList<string> Arguments(IEnumerable<string> powerShell, string script) =>
+        powerShell.Concat(new[] { "-NoProfile", "-NonInteractive", "-Command", script }).ToList();
+
+    public static string PowerShellQuote(string text) => "'" + text.Replace("'", "''") + "'";
+
+    public static string ShellQuote(string text) => "'" + text.Replace("'", "'\\''") + "'";
+}

@@ -1,0 +1,180 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Management.Automation;
+using Rvm.Batch;
+using Rvm.Inference;
+using Rvm.IO;
+using Rvm.Matting;
+using Rvm.Media;
+using Rvm.PowerShell.Infrastructure;
+
+namespace Rvm.PowerShell.Commands;
+
+/// <summary>
+/// New-RvmBatch: plans a batch of inputs once, as Convert-RvmVideo would convert them, into a job folder on storage
+/// every worker sees (plan.json). Start-RvmBatch then runs it on Slurm or Kubernetes.
+/// </summary>
+[Cmdlet(VerbsCommon.New, "RvmBatch", DefaultParameterSetName = PathSet)]
+[OutputType(typeof(RvmBatch))]
+public sealed class NewRvmBatchCommand : RvmPathCmdlet
+{
+    private BatchBuilder? _builder;
+    private Matting.Background _background = Matting.Background.Default;
+    private OutputPolicy _policy = new OutputPolicy();
+
+    [Parameter(Mandatory = true, Position = 1)]
+    public string Destination { get; set; } = "";
+
+    [Parameter]
+    public string? JobFolder { get; set; }
+
+    [Parameter]
+    public RvmOutput[] Output { get; set; } = { RvmOutput.Composition };
+
+    [Parameter]
+    public RvmOutputType OutputType { get; set; } = RvmOutputType.Video;
+
+    [Parameter]
+    public RvmContainer? Container { get; set; }
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(BackgroundCompleter))]
+    public string Background { get; set; } = "120,255,155";
+
+    [Parameter]
+    [ValidateDownsampleRatio]
+    public float? DownsampleRatio { get; set; }
+
+    [Parameter]
+    [ValidateCount(2, 2)]
+    [ValidateRange(2, 16384)]
+    public int[]? InputResize { get; set; }
+
+    [Parameter]
+    public string FrameRate { get; set; } = "30";
+
+    [Parameter]
+    [ValidateRange(0.05, 1000.0)]
+    public double? VideoBitrate { get; set; }
+
+    [Parameter]
+    [ValidateRange(0, 63)]
+    public int? Quality { get; set; }
+
+    [Parameter]
+    public RvmModel? Model { get; set; }
+
+    [Parameter]
+    public ExecutionDevice Device { get; set; } = ExecutionDevice.Auto;
+
+    [Parameter]
+    public SwitchParameter HardwareVideo { get; set; }
+
+    [Parameter]
+    public DecodeErrorTolerance ErrorTolerance { get; set; } = DecodeErrorTolerance.Strict;
+
+    [Parameter]
+    [ValidateRange(1L, long.MaxValue)]
+    public long? MaxMemory { get; set; }
+
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    [Parameter]
+    public SwitchParameter IncludeRvmOutput { get; set; }
+
+    protected override void BeginProcessing()
+    {
+        try
+        {
+            Destination = ResolveOutputPath(Destination);
+            var folder = new BatchFolder(JobFolder != null ? ResolveOutputPath(JobFolder) : System.IO.Path.Combine(Destination, $"rvm-batch-{DateTime.UtcNow:yyyyMMdd-HHmmss}"));
+            // A batch is run more than once (retries, a second start): inputs whose outputs are complete are skipped.
+            _policy = new OutputPolicy { Force = Force, SkipExisting = true, IncludeRvmOutputs = IncludeRvmOutput };
+            _background = BackgroundParameter.Parse(Background, ResolveOutputPath);
+            var model = ResolveModel(Model, Device);
+            var device = Model == null ? Device.ToString() : model.Device.StartsWith("CPU", StringComparison.Ordinal) ? nameof(ExecutionDevice.Cpu) : nameof(ExecutionDevice.Auto);
+            var plan = new BatchPlan
+            {
+                Destination = Destination,
+                ModulePath = ModuleManifest(),
+                PowerShell = PowerShellCommand(),
+                Model = ModelIdentity.Of(model, device),
+            };
+            _builder = new BatchBuilder(folder, plan, model);
+        }
+        catch (Exception e) when (!(e is PipelineStoppedException))
+        {
+            ThrowTerminatingError(ErrorRecords.From(e, "NewRvmBatchSetupFailed", JobFolder ?? Destination));
+        }
+    }
+
+    protected override void ProcessRecord()
+    {
+        foreach (var input in InputPaths())
+        {
+            StopToken.ThrowIfCancellationRequested();
+            try
+            {
+                var notTask = _builder!.Add(BuildRequest(input), _policy, WriteVerbose);
+                if (notTask != null) WriteVerbose($"'{input}' is no task: {notTask}.");
+            }
+            catch (Exception e) when (!(e is PipelineStoppedException))
+            {
+                WriteError(ErrorRecords.From(e, e is OutputConflictException ? "OutputConflict" : "InvalidConversionRequest", input));
+            }
+        }
+    }
+
+    protected override void EndProcessing()
+    {
+        try { WriteObject(_builder!.Save()); }
+        catch (Exception e) when (!(e is PipelineStoppedException))
+        {
+            WriteError(ErrorRecords.From(e, "NewRvmBatchFailed", _builder!.Folder.Path));
+        }
+    }
+
+    private ConversionRequest BuildRequest(string input)
+    {
+        var request = new ConversionRequest
+        {
+            Input = input,
+            PngSequence = OutputType == RvmOutputType.PngSequence,
+            Background = _background,
+            DownsampleRatio = DownsampleRatio,
+            VideoBitrateMbps = VideoBitrate,
+            Quality = Quality,
+            HardwareVideo = HardwareVideo,
+            ErrorTolerance = ErrorTolerance,
+            MaxMemoryBytes = MaxMemory,
+            ImageSequenceFrameRate = FrameRateParameter.Parse(FrameRate),
+        };
+        if (InputResize != null) (request.ResizeWidth, request.ResizeHeight) = (InputResize[0], InputResize[1]);
+        var kinds = (RvmOutput)0;
+        foreach (var o in Output) kinds |= o;
+        var container = Container ?? (_background.Kind == Matting.BackgroundKind.Transparent ? RvmContainer.Mov : RvmContainer.Mp4);
+        OutputNames.Derive(request, Destination, container.ToString().ToLowerInvariant(),
+            (kinds & RvmOutput.Composition) != 0, (kinds & RvmOutput.Alpha) != 0, (kinds & RvmOutput.Foreground) != 0);
+        return request;
+    }
+
+    /// <summary>The manifest this module was imported from, for the workers to import the same files.</summary>
+    private string ModuleManifest()
+    {
+        var module = MyInvocation.MyCommand.Module;
+        var manifest = System.IO.Path.Combine(module.ModuleBase, "Rvm.psd1");
+        return File.Exists(manifest) ? manifest : module.Path;
+    }
+
+    /// <summary>How this PowerShell was started: pwsh, or (a local tool) dotnet with pwsh.dll.</summary>
+    private static IReadOnlyList<string> PowerShellCommand()
+    {
+        var exe = System.Diagnostics.Process.GetCurrentProcess().MainModule!.FileName!;
+        if (!string.Equals(System.IO.Path.GetFileNameWithoutExtension(exe), "dotnet", StringComparison.OrdinalIgnoreCase)) return new[] { exe };
+        var home = System.IO.Path.GetDirectoryName(typeof(PSObject).Assembly.Location)!;
+        return new[] { exe, System.IO.Path.Combine(home, "pwsh.dll") };
+    }
+}

@@ -1,0 +1,36 @@
+@{
+    Synopsis    = 'Plans a batch of videos once, into a job folder that Slurm or Kubernetes workers run.'
+    Description = @(
+        'New-RvmBatch plans each input as Convert-RvmVideo would convert it (the same output names under -Destination, the same checks: the input is probed, outputs that exist are checked, the memory estimate is made) and writes plan.json in the job folder: one task per input, with the outputs, the settings, the model''s identity (variant, precision, source, SHA-256), the module''s path and version, and the PowerShell command that started this session, so every worker runs the same plan with the same module.'
+        'A bad input found while planning is a non-terminating error naming it and becomes no task. Inputs that are Rvm''s own outputs are left out, as Convert-RvmVideo skips them. The job folder and -Destination must be on storage every worker sees at the same path.'
+        'Start-RvmBatch runs the batch; Get-RvmBatch says where it stands. They chain: New-RvmBatch ... | Start-RvmBatch -Engine Slurm | Get-RvmBatch -Wait.'
+    )
+    Parameters  = @{
+        Path             = 'Videos or folders of pictures to convert. Wildcards are expanded; strings from the pipeline bind here.'
+        LiteralPath      = 'Videos or folders of pictures, taken exactly as written. Objects from Get-ChildItem bind here through PSPath or FullName.'
+        Destination      = 'The folder the outputs are written to, on storage every worker sees at the same path. Required.'
+        JobFolder        = 'The job folder (plan.json, results/, the engines'' files and logs). Default: a new folder rvm-batch-<UTC time> under -Destination. A folder that holds a batch already is refused.'
+        Output           = 'Which outputs to make: any of Composition (default), Alpha and Foreground, as Convert-RvmVideo.'
+        OutputType       = 'Video (default) or PngSequence, as Convert-RvmVideo.'
+        Container        = 'The video format of the outputs: Mp4 (default; Mov for a transparent composition), Mov, Webm, Mkv (FFV1, lossless).'
+        Background       = 'What the composition goes over: a colour, ''Transparent'', or a picture or video file (on the shared storage), as Convert-RvmVideo.'
+        DownsampleRatio  = 'The network''s downsample ratio, 0.01 to 1; by default RVM''s rule, as Convert-RvmVideo.'
+        InputResize      = 'Width and height the inputs are scaled to first, e.g. -InputResize 1280,720.'
+        FrameRate        = 'The frame rate of folders of pictures (default 30).'
+        VideoBitrate     = 'Video bitrate in megabits per second; by default each codec''s quality setting.'
+        Quality          = 'Codec quality when no bitrate is given: CRF for H.264 (default 18) and VP9 (default 30).'
+        Model            = 'The model (from Import-RvmModel) whose identity the workers check: the default model is found in each worker''s cache, a model imported from a file by that file''s path.'
+        Device           = 'The device the workers load the default model on: Auto (default), Cpu, Cuda or TensorRT.'
+        HardwareVideo    = 'Workers decode on the GPU and encode colour .mp4 with NVENC where their ffmpeg can, as Convert-RvmVideo -HardwareVideo.'
+        ErrorTolerance   = 'Strict (default): a decode error fails the task. Conceal: damaged frames are concealed or left out.'
+        MaxMemory        = 'The most memory, in bytes, one task may need; an input estimated above it is refused while planning.'
+        Force            = 'Tasks replace their inputs'' earlier outputs, as Convert-RvmVideo -Force. Without it, outputs made from the same input before are kept and the task skips.'
+        IncludeRvmOutput = 'Inputs that are Rvm''s own outputs become tasks too; without it they are left out with a Verbose line.'
+    }
+    Inputs      = @{ 'System.String' = 'Paths of videos or folders, by value (Path) or by the property PSPath, FullName or LiteralPath.' }
+    Outputs     = @{ 'Rvm.Batch.RvmBatch' = 'The batch: Id, JobFolder, Count (tasks), Destination, Engine and EngineJobId (empty until started).' }
+    Examples    = @(
+        @{ Code = 'Get-ChildItem /shared/in/*.mp4 | New-RvmBatch -Destination /shared/out -Output Composition, Alpha | Start-RvmBatch -Engine Slurm -Throttle 8 | Get-RvmBatch -Wait'; Remarks = 'Plans every video, runs eight at a time on Slurm, and waits with a progress bar for the status.' }
+        @{ Code = 'New-RvmBatch /shared/in/*.mov -Destination /shared/out -JobFolder /shared/jobs/tapes -Container Mkv'; Remarks = 'Writes the plan into a job folder of your choosing, for Start-RvmBatch later.' }
+    )
+}
