@@ -28,12 +28,19 @@ internal sealed class BatchStarter
     }
 
     /// <summary>Submits the unfinished tasks as a job array; returns them (none: nothing submitted, nothing rewritten).</summary>
-    public IReadOnlyList<int> StartSlurm(int throttle, string? partition, IEnumerable<string> extra, Func<string, (int Pending, int Running)?> query)
+    public IReadOnlyList<int> StartSlurm(int throttle, string? partition, IEnumerable<string> extra, Func<string, IReadOnlyList<(int Index, string State)>?> query)
     {
         var earlier = EngineState.Load(_folder);
-        if (earlier?.Engine == SlurmEngine.Name && query(earlier.JobId) is (int pending, int running) && pending + running > 0)
-            throw new InvalidOperationException($"The batch '{_folder.Path}' still has {pending} pending and {running} running tasks in Slurm job {earlier.JobId}; wait for them (Get-RvmBatch -Wait) or cancel them (scancel {earlier.JobId}) before starting it again.");
-        var indexes = Unfinished();
+        var unfinished = Unfinished();
+        // Tasks of an earlier submission that are still queued or running, and have no result yet, would run twice.
+        // (One that has written its result may still show as COMPLETING for a moment: that one is done.)
+        if (earlier?.Engine == SlurmEngine.Name && query(earlier.JobId) is { } listed)
+        {
+            var live = listed.Where(t => t.Index < 0 || unfinished.Contains(t.Index)).ToList();
+            if (live.Count > 0)
+                throw new InvalidOperationException($"The batch '{_folder.Path}' still has {live.Count} unfinished tasks queued or running in Slurm job {earlier.JobId}; wait for them (Get-RvmBatch -Wait) or cancel them (scancel {earlier.JobId}) before starting it again.");
+        }
+        var indexes = unfinished;
         if (indexes.Count == 0) return indexes;
         ClearFailures(indexes);
         var jobId = SlurmEngine.Submit(_plan, _folder, indexes, throttle, partition, extra);

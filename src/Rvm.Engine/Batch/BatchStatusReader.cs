@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 
 namespace Rvm.Batch;
@@ -6,7 +7,7 @@ namespace Rvm.Batch;
 /// <summary>A batch's status from its results, and from the engine for what is pending and running.</summary>
 internal static class BatchStatusReader
 {
-    public static RvmBatchStatus Read(BatchFolder folder, BatchPlan plan, Func<string, (int Pending, int Running)?> slurmQuery)
+    public static RvmBatchStatus Read(BatchFolder folder, BatchPlan plan, Func<string, IReadOnlyList<(int Index, string State)>?> slurmQuery)
     {
         var results = BatchTaskResult.ReadAll(folder);
         var state = EngineState.Load(folder);
@@ -27,8 +28,11 @@ internal static class BatchStatusReader
             Frames = converted.Sum(r => r.FrameCount),
             MeanFramesPerSecond = converted.Count == 0 ? 0 : converted.Average(r => r.FramesPerSecond),
         };
-        if (state?.Engine == SlurmEngine.Name && slurmQuery(state.JobId) is (int pending, int running))
-            (status.Pending, status.Running) = (pending, running);
+        if (state?.Engine == SlurmEngine.Name && slurmQuery(state.JobId) is { } listed)
+        {
+            status.Pending = listed.Count(t => t.State == "PENDING");
+            status.Running = listed.Count(t => t.State == "RUNNING" || t.State == "COMPLETING");
+        }
         return status;
     }
 }

@@ -46,16 +46,20 @@ internal static class SlurmEngine
         return output.Trim().Split(';')[0];
     }
 
-    /// <summary>Pending and running tasks of the job by squeue; null when squeue does not answer.</summary>
-    public static (int Pending, int Running)? Query(string jobId)
+    /// <summary>The job's tasks that squeue lists (index, state: PENDING, RUNNING, COMPLETING...); null when squeue does not answer.</summary>
+    public static IReadOnlyList<(int Index, string State)>? Query(string jobId)
     {
         (int, string, string) answer;
-        try { answer = BatchStarter.Run("squeue", new[] { "-h", "-r", "-j", jobId, "-o", "%T" }); }
+        try { answer = BatchStarter.Run("squeue", new[] { "-h", "-r", "-j", jobId, "-o", "%K %T" }); }
         catch (Exception e) when (e is System.ComponentModel.Win32Exception || e is IOException) { return null; }
         var (code, output, error) = answer;
         // A job that has ended and been purged is not an error for the batch: nothing of it waits or runs.
-        if (code != 0) return error.IndexOf("Invalid job id", StringComparison.OrdinalIgnoreCase) >= 0 ? (0, 0) : ((int, int)?)null;
-        var states = output.Split(new[] { '\n' }, StringSplitOptions.RemoveEmptyEntries).Select(s => s.Trim()).ToList();
-        return (states.Count(s => s == "PENDING"), states.Count(s => s == "RUNNING" || s == "COMPLETING"));
+        if (code != 0) return error.IndexOf("Invalid job id", StringComparison.OrdinalIgnoreCase) >= 0 ? new List<(int, string)>() : null;
+        return output.Split(new[] { '\n' }, StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => line.Trim().Split(' '))
+            .Where(parts => parts.Length == 2)
+            // An index squeue has not split off yet ("[2-4%2]") is no one task: -1, which counts as unfinished.
+            .Select(parts => (int.TryParse(parts[0], out var index) ? index : -1, parts[1]))
+            .ToList();
     }
 }

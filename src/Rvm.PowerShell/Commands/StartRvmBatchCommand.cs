@@ -68,7 +68,8 @@ public sealed class StartRvmBatchCommand : RvmCmdlet
                     var output = starter.ApplyKubernetes(yaml);
                     WriteVerbose(output);
                 }
-                else Host.UI.WriteLine($"Run the batch with: {apply}");
+                // Shown on the console, yet in the information stream, so a script can capture or silence it (6>).
+                else WriteInformation(new HostInformationMessage { Message = $"Run the batch with: {apply}" }, new[] { "PSHOST" });
             }
             WriteObject(RvmBatch.Of(folder, plan));
         }
