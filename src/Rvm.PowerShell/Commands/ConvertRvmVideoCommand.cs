@@ -147,7 +147,7 @@ public sealed class ConvertRvmVideoCommand : RvmPathCmdlet
         };
         try
         {
-            _background = ParseBackground(Background);
+            _background = Matting.Background.Parse(Background, ResolveOutputPath);
             _model = Model != null || Device == ExecutionDevice.Auto ? ResolveModel(Model) : DefaultModelOn(Device);
         }
         catch (Exception e) when (!(e is PipelineStoppedException))
@@ -160,15 +160,6 @@ public sealed class ConvertRvmVideoCommand : RvmPathCmdlet
     {
         var pump = new LogPump(1);
         return pump.Run(this, () => DefaultModel.Get(pump.Log, device));
-    }
-
-    private Matting.Background ParseBackground(string text)
-    {
-        if (string.Equals(text, "Transparent", StringComparison.OrdinalIgnoreCase)) return Matting.Background.Transparent;
-        if (RgbColor.TryParse(text, out var colour)) return Matting.Background.OfColour(colour);
-        var path = ResolveOutputPath(text);
-        if (File.Exists(path)) return Matting.Background.OfFile(path).EnsureReadable();
-        throw new ArgumentException($"-Background '{text}' is neither a colour (a name, '#rrggbb', 'r,g,b'), 'Transparent', nor an existing picture or video.");
     }
 
     protected override void ProcessRecord()
@@ -235,6 +226,15 @@ public sealed class ConvertRvmVideoCommand : RvmPathCmdlet
         return record;
     }
 
+    private OutputFormat? ContainerFormat => Container switch
+    {
+        RvmContainer.Mp4 => OutputFormat.Mp4,
+        RvmContainer.Mov => OutputFormat.Mov,
+        RvmContainer.Webm => OutputFormat.Webm,
+        RvmContainer.Mkv => OutputFormat.Mkv,
+        _ => null,
+    };
+
     private ConversionRequest BuildRequest(string input)
     {
         var request = new ConversionRequest
@@ -252,8 +252,6 @@ public sealed class ConvertRvmVideoCommand : RvmPathCmdlet
         if (InputResize != null) (request.ResizeWidth, request.ResizeHeight) = (InputResize[0], InputResize[1]);
         request.ImageSequenceFrameRate = FrameRateParameter.Parse(FrameRate);
 
-        var kinds = RvmOutput.Composition & 0;
-        foreach (var o in Output) kinds |= o;
         bool explicitPaths = CompositionPath != null || AlphaPath != null || ForegroundPath != null;
         if (explicitPaths)
         {
@@ -264,17 +262,9 @@ public sealed class ConvertRvmVideoCommand : RvmPathCmdlet
             return request;
         }
 
-        // Named under the destination: <input name>.<output>.<ext>, or a folder <input name>.<output> of PNGs.
-        var folder = Destination ?? System.IO.Path.GetDirectoryName(input.TrimEnd(System.IO.Path.DirectorySeparatorChar))!;
-        var baseName = Directory.Exists(input)
-            ? System.IO.Path.GetFileName(input.TrimEnd(System.IO.Path.DirectorySeparatorChar))
-            : System.IO.Path.GetFileNameWithoutExtension(input);
-        var container = Container ?? (_background.Kind == BackgroundKind.Transparent ? RvmContainer.Mov : RvmContainer.Mp4);
-        var extension = request.PngSequence ? "" : "." + container.ToString().ToLowerInvariant();
-        string Named(string kind) => System.IO.Path.Combine(folder, $"{baseName}.{kind}{extension}");
-        if ((kinds & RvmOutput.Composition) != 0) request.CompositionPath = Named("composition");
-        if ((kinds & RvmOutput.Alpha) != 0) request.AlphaPath = Named("alpha");
-        if ((kinds & RvmOutput.Foreground) != 0) request.ForegroundPath = Named("foreground");
+        var kinds = new[] { (RvmOutput.Composition, OutputKind.Composition), (RvmOutput.Alpha, OutputKind.Alpha), (RvmOutput.Foreground, OutputKind.Foreground) }
+            .Where(k => Output.Any(o => (o & k.Item1) != 0)).Select(k => k.Item2).ToList();
+        OutputNaming.NameOutputs(request, Destination, kinds, ContainerFormat);
         return request;
     }
 }
