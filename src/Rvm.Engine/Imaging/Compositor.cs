@@ -4,7 +4,7 @@ namespace Rvm.Imaging;
 /// Turns one picture's network outputs (interleaved floats in [0,1]) into 8-bit pictures: matte, foreground,
 /// composites. The video pipeline works on planes instead (<see cref="PlanarPixels"/>).
 /// </summary>
-public static class Compositor
+internal static class Compositor
 {
     public static byte ToByte(float v) => v <= 0 ? (byte)0 : v >= 1 ? (byte)255 : (byte)(v * 255f + 0.5f);
 

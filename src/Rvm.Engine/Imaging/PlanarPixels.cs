@@ -9,7 +9,7 @@ namespace Rvm.Imaging;
 /// System.Numerics.Vector: bytes to network input, network output to bytes, and compositing. Planes keep every
 /// loop a straight run over memory; ffmpeg delivers and takes planar GBR, so nothing is interleaved here.
 /// </summary>
-public static class PlanarPixels
+internal static class PlanarPixels
 {
     private const float Inverse255 = 1f / 255f;
 

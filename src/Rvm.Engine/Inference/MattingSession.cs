@@ -19,7 +19,7 @@ namespace Rvm.Inference;
 /// <c>src</c> is bound again before every run: on CUDA and TensorRT ONNX Runtime copies a host input to the device
 /// when it is bound, so a session that bound it once would matte every frame from the first buffer's contents.
 /// </summary>
-public sealed class MattingSession : IDisposable
+internal sealed class MattingSession : IDisposable
 {
     private readonly RvmModel _model;
     private InferenceSession _session;
@@ -315,7 +315,7 @@ public sealed class MattingSession : IDisposable
 }
 
 /// <summary>One frame's network outputs as planes: foreground R, G, B then alpha, each Width*Height floats in [0,1].</summary>
-public sealed class MatteBuffer : IDisposable
+internal sealed class MatteBuffer : IDisposable
 {
     private readonly Float16[]? _fgr16;
     private readonly Float16[]? _pha16;

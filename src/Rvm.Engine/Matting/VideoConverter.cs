@@ -17,7 +17,7 @@ namespace Rvm.Matting;
 /// bounded queues between them, so ffmpeg and the network work at the same time and memory stays flat
 /// however long the video. Outputs appear only when every one of them is complete.
 /// </summary>
-public sealed class VideoConverter
+internal sealed class VideoConverter
 {
     private readonly RvmModel _model;
 
