@@ -69,7 +69,7 @@ internal sealed class MattingSession : IDisposable
         _session = cut ?? model.Session;
         _bind = bind;
         _binding = bind(_session);
-        _outputNames = cut != null ? Conversion.TfjsToOnnxConverter.CoefficientOutputs : new[] { "fgr", "pha" };
+        _outputNames = cut != null ? Conversion.TfjsToOnnxConverter.CoefficientOutputs : new[] { ModelContract.Foreground, ModelContract.Alpha };
         if (cut != null)
         {
             LowWidth = Bilinear.ScaledSize(width, ratio);
@@ -96,10 +96,10 @@ internal sealed class MattingSession : IDisposable
                 _src = new float[3 * width * height];
                 _srcValue = OrtValue.CreateTensorValueFromMemory(_src, shape);
             }
-            _srcName = "src";
+            _srcName = ModelContract.Source;
             // The ratio never changes during a session, so its one copy at bind time stays right.
             _ratioValue = OrtValue.CreateTensorValueFromMemory(new[] { ratio }, new long[] { 1 });
-            _binding.BindInput("downsample_ratio", _ratioValue);
+            _binding.BindInput(ModelContract.Ratio, _ratioValue);
         }
         _initialStates = new OrtValue[4];
         for (int i = 0; i < 4; i++)
@@ -248,7 +248,7 @@ internal sealed class MattingSession : IDisposable
         _binding.Dispose();
         _session = session;
         _binding = _bind(session);
-        if (_ratioValue != null) _binding.BindInput("downsample_ratio", _ratioValue);
+        if (_ratioValue != null) _binding.BindInput(ModelContract.Ratio, _ratioValue);
     }
 
     /// <summary>The full-size matte of the loaded frame from its coefficients, in row bands on every core.</summary>
