@@ -60,7 +60,7 @@ public sealed class MattingSessionTests
         // The video path (planar input, bound outputs, ping-pong states) against RvmModel.Process on the same frames.
         var frames = Enumerable.Range(0, 4).Select(i => ImageFileReader.Read(TestData.Golden("vtest-seq", $"frame_{i:0000}.png"), i)).ToList();
         int w = frames[0].Width, h = frames[0].Height, plane = w * h;
-        using var session = new MattingSession(_fixture.Model, w, h, 0.375f);
+        using var session = new Rvm.Diagnostics.FullMatteSession(_fixture.Model, w, h, 0.375f);
         using var matte = session.CreateBuffer();
         var state = RecurrentState.Initial;
         foreach (var frame in frames)
