@@ -28,6 +28,10 @@ public sealed class Background
     public BackgroundKind Kind { get; }
     public RgbColor Colour { get; }
     public string? Path { get; }
+    /// <summary>No background: the composition keeps the matte as its alpha channel, so its format needs one.</summary>
+    internal bool IsTransparent => Kind == BackgroundKind.Transparent;
+    /// <summary>A picture or a video, read by ffmpeg behind every frame.</summary>
+    internal bool IsFile => Kind == BackgroundKind.Image || Kind == BackgroundKind.Video;
 
     public static Background Transparent { get; } = new Background(BackgroundKind.Transparent, default, null);
     public static Background Default { get; } = new Background(BackgroundKind.Colour, RgbColor.RvmGreen, null);

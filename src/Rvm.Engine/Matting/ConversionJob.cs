@@ -247,7 +247,7 @@ internal sealed class ConversionJob
     private (byte[]? Picture, VideoFrameReader? Video) OpenBackground(CancellationToken token)
     {
         var background = _request.Background;
-        if (background.Kind != BackgroundKind.Image && background.Kind != BackgroundKind.Video) return (null, null);
+        if (!background.IsFile) return (null, null);
         var picture = new byte[_width * _height * 3];
         var reader = new VideoFrameReader(background.Path!, _width, _height, loop: background.Kind == BackgroundKind.Video, cover: true, planar: true, cancel: token);
         if (background.Kind == BackgroundKind.Video) return (picture, reader);
@@ -266,7 +266,7 @@ internal sealed class ConversionJob
         {
             var (kind, format) = (_plan.Outputs[i].Kind, _plan.Outputs[i].Format);
             var pixels = kind == OutputKind.Alpha ? FramePixels.Gray
-                : kind == OutputKind.Composition && _request.Background.Kind == BackgroundKind.Transparent ? FramePixels.Rgba
+                : kind == OutputKind.Composition && _request.Background.IsTransparent ? FramePixels.Rgba
                 : FramePixels.Rgb;
             writers.Add((new VideoFileWriter(_claims[i].FinalPath, _claims[i].TempPath, _plan.Outputs[i].Tag, format, pixels, _width, _height, timeBase, offset < TimeSpan.Zero ? TimeSpan.Zero : offset,
                 _info, _request.VideoBitrateMbps, _request.Quality, _total, token, _hardware.Nvenc, _hardware.Device), kind));

@@ -20,7 +20,7 @@ internal static class OutputNaming
         var folder = destination ?? Path.GetDirectoryName(trimmed)!;
         var baseName = Directory.Exists(input) ? Path.GetFileName(trimmed) : Path.GetFileNameWithoutExtension(input);
         var format = request.PngSequence ? OutputFormat.Png
-            : container ?? (request.Background.Kind == BackgroundKind.Transparent ? OutputFormat.Mov : OutputFormat.Mp4);
+            : container ?? (request.Background.IsTransparent ? OutputFormat.Mov : OutputFormat.Mp4);
         var extension = format.IsImageSequence ? "" : "." + format.Name;
         string? Named(OutputKind kind) =>
             kinds.Contains(kind) ? Path.Combine(folder, $"{baseName}.{kind.ToString().ToLowerInvariant()}{extension}") : null;

@@ -62,7 +62,7 @@ public sealed class SaveRvmFrameCommand : RvmCmdlet
         Save(ForegroundPath, "foreground", InputObject.SaveForeground);
         Save(CompositionPath, "composition", path =>
         {
-            if (_background.Kind == Matting.BackgroundKind.Transparent) InputObject.SaveTransparent(path);
+            if (_background.IsTransparent) InputObject.SaveTransparent(path);
             else InputObject.SaveComposite(path, _background.Colour);
         });
     }
