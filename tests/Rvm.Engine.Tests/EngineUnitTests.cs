@@ -5,6 +5,7 @@ using System.Linq;
 using System.Text;
 using System.Threading;
 using Rvm.Imaging;
+using Rvm.Inference;
 using Rvm.Models;
 using Rvm.Processes;
 using Xunit;
@@ -72,8 +73,32 @@ public sealed class ImagingTests
     {
         var fgr = new[] { 1f, 0f, 0f, 0.2f, 0.4f, 0.6f };
         var alpha = new[] { 0.25f, 1f };
-        var result = Compositor.OverColour(fgr, alpha, new RgbColor(0, 0, 255));
+        var result = new RvmFrameResult(0, 2, 1, alpha, fgr, RecurrentState.Initial, 1f, null).OverColour(new RgbColor(0, 0, 255));
         Assert.Equal(new byte[] { 64, 0, 191, 51, 102, 153 }, result);
+    }
+
+    [Fact]
+    public void AFramesPicturesComeFromThePlanarPathOnLongRowsToo()
+    {
+        // 67 pixels: whole vectors and a scalar tail, as a real row has.
+        var random = new Random(7);
+        int pixels = 67;
+        var alpha = Enumerable.Range(0, pixels).Select(_ => (float)random.NextDouble()).ToArray();
+        var fgr = Enumerable.Range(0, 3 * pixels).Select(_ => (float)random.NextDouble()).ToArray();
+        var frame = new RvmFrameResult(0, pixels, 1, alpha, fgr, RecurrentState.Initial, 1f, null);
+        var over = frame.OverColour(new RgbColor(10, 200, 90));
+        var rgba = frame.StraightRgba();
+        var colour = new[] { 10 / 255f, 200 / 255f, 90 / 255f };
+        for (int p = 0; p < pixels; p++)
+        {
+            Assert.Equal(PlanarPixels.ToByte(alpha[p]), rgba[4 * p + 3]);
+            for (int c = 0; c < 3; c++)
+            {
+                Assert.Equal(PlanarPixels.ToByte(fgr[3 * p + c]), rgba[4 * p + c]);
+                var expected = PlanarPixels.ToByte(fgr[3 * p + c] * alpha[p] + colour[c] * (1 - alpha[p]));
+                Assert.InRange(over[3 * p + c], expected - 1, expected + 1);
+            }
+        }
     }
 }
 

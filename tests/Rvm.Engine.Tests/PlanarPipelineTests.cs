@@ -25,18 +25,18 @@ public sealed class PlanarPixelsTests
         var alpha = Enumerable.Range(0, length).Select(_ => (float)random.NextDouble()).ToArray();
         var back = new byte[length];
         PlanarPixels.ToBytes(values, back);
-        for (int i = 0; i < length; i++) Assert.Equal(Compositor.ToByte(values[i]), back[i]);
+        for (int i = 0; i < length; i++) Assert.Equal(PlanarPixels.ToByte(values[i]), back[i]);
 
         var over = new byte[length];
         PlanarPixels.OverConstant(values, alpha, 0.6f, over);
-        for (int i = 0; i < length; i++) Assert.InRange(over[i], Compositor.ToByte(values[i] * alpha[i] + 0.6f * (1 - alpha[i])) - 1, Compositor.ToByte(values[i] * alpha[i] + 0.6f * (1 - alpha[i])) + 1);
+        for (int i = 0; i < length; i++) Assert.InRange(over[i], PlanarPixels.ToByte(values[i] * alpha[i] + 0.6f * (1 - alpha[i])) - 1, PlanarPixels.ToByte(values[i] * alpha[i] + 0.6f * (1 - alpha[i])) + 1);
 
         var picture = new byte[length];
         random.NextBytes(picture);
         PlanarPixels.OverPlane(values, alpha, picture, new float[length], over);
         for (int i = 0; i < length; i++)
         {
-            var expected = Compositor.ToByte(values[i] * alpha[i] + picture[i] / 255f * (1 - alpha[i]));
+            var expected = PlanarPixels.ToByte(values[i] * alpha[i] + picture[i] / 255f * (1 - alpha[i]));
             Assert.InRange(over[i], expected - 1, expected + 1);
         }
     }
@@ -60,7 +60,7 @@ public sealed class MattingSessionTests
         // The video path (planar input, bound outputs, ping-pong states) against RvmModel.Process on the same frames.
         var frames = Enumerable.Range(0, 4).Select(i => ImageFileReader.Read(TestData.Golden("vtest-seq", $"frame_{i:0000}.png"), i)).ToList();
         int w = frames[0].Width, h = frames[0].Height, plane = w * h;
-        using var session = new MattingSession(_fixture.Model, w, h, 0.375f);
+        using var session = new Rvm.Diagnostics.FullMatteSession(_fixture.Model, w, h, 0.375f);
         using var matte = session.CreateBuffer();
         var state = RecurrentState.Initial;
         foreach (var frame in frames)

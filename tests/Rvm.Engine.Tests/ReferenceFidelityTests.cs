@@ -57,7 +57,7 @@ public sealed class ReferenceFidelityTests
     public void VideoPathMatchesTensorFlowJs(string input, string ratioFolder, float ratio, int frames)
     {
         Assert.Equal(!ModelFixture.ExpectCuda && ModelFixture.Precision == RvmPrecision.Fp32, _fixture.Model.CoefficientSession != null);
-        MattingSession? session = null;
+        Rvm.Diagnostics.FullMatteSession? session = null;
         MatteBuffer? matte = null;
         try
         {
@@ -65,7 +65,7 @@ public sealed class ReferenceFidelityTests
             {
                 var frame = ImageFileReader.Read(TestData.Golden(input, $"frame_{i:0000}.png"), i);
                 int plane = frame.Width * frame.Height;
-                session ??= new MattingSession(_fixture.Model, frame.Width, frame.Height, ratio);
+                session ??= new Rvm.Diagnostics.FullMatteSession(_fixture.Model, frame.Width, frame.Height, ratio);
                 matte ??= session.CreateBuffer();
                 var gbrp = new byte[3 * plane];
                 PlanarPixels.RgbToGbrPlanes(frame.Pixels, gbrp, plane);

@@ -1,6 +1,7 @@
 using System;
 using System.Linq;
 using Rvm.Onnx;
+using Rvm.Inference;
 
 namespace Rvm.Conversion;
 
@@ -104,7 +105,7 @@ internal sealed partial class TfjsToOnnxConverter
         _names.Add(publicName);
         _types[publicName] = OnnxDataType.Float;
         // The ONNX interface is NCHW like the official release; the TF graph computes in NHWC.
-        if (!ImageInputs.Contains(publicName)) return publicName;
+        if (!ModelContract.ImageInputs.Contains(publicName)) return publicName;
         return _nchw ? MarkActivation(publicName) : Transpose(_root, publicName, ToNhwc);
     }
 

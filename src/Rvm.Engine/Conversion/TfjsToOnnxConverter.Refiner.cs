@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using Rvm.Onnx;
+using Rvm.Inference;
 
 namespace Rvm.Conversion;
 
@@ -42,7 +43,7 @@ internal sealed partial class TfjsToOnnxConverter
             Emit(_root, "Identity", new[] { Activation(Resolve(tensor, taken)) }, output: name);
             graph.Outputs.Add(new OnnxValueInfo(name, OnnxDataType.Float, new object[] { "batch", 4L, "h_gf", "w_gf" }));
         }
-        foreach (var name in Outputs.Skip(2))
+        foreach (var name in ModelContract.StateOutputs)
         {
             Emit(_root, "Identity", new[] { Activation(Resolve(_model.SignatureOutputs[name], _root)) }, output: name);
             graph.Outputs.Add(new OnnxValueInfo(name, OnnxDataType.Float, new object[] { "batch", "c_" + name, "h_" + name, "w_" + name }));
@@ -66,7 +67,7 @@ internal sealed partial class TfjsToOnnxConverter
                 if (resize.Op != "ResizeBilinear") continue;
                 var source = Producer(resize, 0);
                 while (source.Op is "Identity" or "Switch") source = Producer(source, 0);
-                if (source.Op != "Placeholder" || source.Name != "src") continue;
+                if (source.Op != "Placeholder" || source.Name != ModelContract.Source) continue;
                 if (!resize.GetBool("half_pixel_centers") || resize.GetBool("align_corners"))
                     throw new NotSupportedException($"{resize}: the input resize must use half-pixel centres.");
                 return $"{merge.Name}:0";
@@ -80,7 +81,7 @@ internal sealed partial class TfjsToOnnxConverter
     /// </summary>
     private (string A, string B, BranchKey Side) FindGuidedFilter()
     {
-        var node = Node(TfjsNode.Split(_model.SignatureOutputs["fgr"]).Node);
+        var node = Node(TfjsNode.Split(_model.SignatureOutputs[ModelContract.Foreground]).Node);
         while (node.Op is "Identity" or "Maximum" or "Minimum") node = Producer(node, 0);
         Expect(node, "AddV2");
         var merge = Producer(node, 0);

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using Rvm.Onnx;
+using Rvm.Inference;
 
 namespace Rvm.Conversion;
 
@@ -16,9 +17,6 @@ namespace Rvm.Conversion;
 /// </summary>
 internal sealed partial class TfjsToOnnxConverter
 {
-    public static readonly string[] ImageInputs = { "src", "r1i", "r2i", "r3i", "r4i" };
-    public static readonly string[] Outputs = { "fgr", "pha", "r1o", "r2o", "r3o", "r4o" };
-    public const string RatioInput = "downsample_ratio";
 
     private static readonly long[] ToNchw = { 0, 3, 1, 2 };
     private static readonly long[] ToNhwc = { 0, 2, 3, 1 };
@@ -49,10 +47,10 @@ internal sealed partial class TfjsToOnnxConverter
 
     private static void CheckSignature(TfjsGraphModel model)
     {
-        foreach (var name in ImageInputs.Append(RatioInput))
+        foreach (var name in ModelContract.InputNames)
             if (!model.SignatureInputs.ContainsKey(name))
                 throw new NotSupportedException($"The TFJS model has no input '{name}'; it is not an RVM model.");
-        foreach (var name in Outputs)
+        foreach (var name in ModelContract.OutputNames)
             if (!model.SignatureOutputs.ContainsKey(name))
                 throw new NotSupportedException($"The TFJS model has no output '{name}'; it is not an RVM model.");
     }
@@ -60,26 +58,26 @@ internal sealed partial class TfjsToOnnxConverter
     private OnnxModel Run()
     {
         var graph = _root.Graph;
-        foreach (var name in Outputs)
+        foreach (var name in ModelContract.OutputNames)
         {
             var value = Resolve(_model.SignatureOutputs[name], _root);
             if (_nchw) Emit(_root, "Identity", new[] { Activation(value) }, output: name);
             else Emit(_root, "Transpose", new[] { value }, new[] { OnnxAttribute.Ints("perm", ToNchw) }, name);
-            var channels = name == "fgr" ? (object)3L : name == "pha" ? 1L : "c_" + name;
+            var channels = name == ModelContract.Foreground ? (object)3L : name == ModelContract.Alpha ? 1L : "c_" + name;
             graph.Outputs.Add(new OnnxValueInfo(name, OnnxDataType.Float,
                 new object[] { "batch", channels, name.StartsWith("r") ? "h_" + name : "height", name.StartsWith("r") ? "w_" + name : "width" }));
         }
         // Graph inputs in the official order, whether or not the converted graph reads all of them.
-        graph.Inputs.Add(new OnnxValueInfo("src", OnnxDataType.Float, new object[] { "batch", 3L, "height", "width" }));
+        graph.Inputs.Add(new OnnxValueInfo(ModelContract.Source, OnnxDataType.Float, new object[] { "batch", 3L, "height", "width" }));
         AddStateInputs(graph);
-        graph.Inputs.Add(new OnnxValueInfo(RatioInput, OnnxDataType.Float, new object[] { 1L }));
+        graph.Inputs.Add(new OnnxValueInfo(ModelContract.Ratio, OnnxDataType.Float, new object[] { 1L }));
         return new OnnxModel(graph);
     }
 
     /// <summary>r1i..r4i: any channel count and size, as the first frame's [1,1,1,1] zeros and every later state.</summary>
     private static void AddStateInputs(OnnxGraph graph)
     {
-        foreach (var r in ImageInputs.Skip(1))
+        foreach (var r in ModelContract.StateInputs)
             graph.Inputs.Add(new OnnxValueInfo(r, OnnxDataType.Float, new object[] { "batch", "c_" + r, "h_" + r, "w_" + r }));
     }
 

@@ -40,7 +40,7 @@ public static class ModelBenchmark
     {
         if (runs < 1) throw new ArgumentOutOfRangeException(nameof(runs));
         int w = frame.Width, h = frame.Height, plane = w * h;
-        using var session = new MattingSession(model, w, h, ratio);
+        using var session = new FullMatteSession(model, w, h, ratio);
         using var matte = session.CreateBuffer();
         var gbrp = new byte[3 * plane];
         PlanarPixels.RgbToGbrPlanes(frame.Pixels, gbrp, plane);

@@ -5,7 +5,7 @@ using System.IO;
 namespace Rvm.Diagnostics;
 
 /// <summary>CPU time of this process and of its finished children (the ffmpeg processes), for benchmarks.</summary>
-public static class ProcessCpu
+internal static class ProcessCpu
 {
     /// <summary>This process's CPU time, all threads, user and system.</summary>
     public static TimeSpan Own()

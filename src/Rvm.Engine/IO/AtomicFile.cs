@@ -7,7 +7,7 @@ namespace Rvm.IO;
 /// Files appear only whole: they are written under a temporary name beside the final one and renamed at the
 /// end (atomic on one volume), so a failure or Ctrl+C never leaves a partial picture or model.
 /// </summary>
-public static class AtomicFile
+internal static class AtomicFile
 {
     /// <summary>A hidden temporary beside the final file, of fixed length whatever the final name's (any name a folder can hold works).</summary>
     public static string TempNameFor(string finalPath) =>

@@ -6,7 +6,7 @@ namespace Rvm.Imaging;
 /// TensorFlow's ResizeBilinear with half-pixel centres and no antialiasing, as RVM's graph resizes: the frame down
 /// to the network's size, and the guided filter's coefficients back up. Computed in float32 as TensorFlow does.
 /// </summary>
-public static class Bilinear
+internal static class Bilinear
 {
     /// <summary>The size TF gives a side resized by a ratio: (int)(size · ratio), in float32.</summary>
     public static int ScaledSize(int size, float ratio) => Math.Max(1, (int)((float)size * ratio));

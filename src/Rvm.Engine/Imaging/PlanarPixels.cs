@@ -5,13 +5,17 @@ using System.Runtime.InteropServices;
 namespace Rvm.Imaging;
 
 /// <summary>
-/// The per-pixel work of the video pipeline, on planes (one colour channel each), vectorised with
-/// System.Numerics.Vector: bytes to network input, network output to bytes, and compositing. Planes keep every
+/// The per-pixel work of the video pipeline and of single frames (<see cref="Inference.RvmFrameResult"/>), on planes
+/// (one colour channel each), vectorised with System.Numerics.Vector: bytes to network input, network output to
+/// bytes, and compositing: the one compositing path. Planes keep every
 /// loop a straight run over memory; ffmpeg delivers and takes planar GBR, so nothing is interleaved here.
 /// </summary>
-public static class PlanarPixels
+internal static class PlanarPixels
 {
     private const float Inverse255 = 1f / 255f;
+
+    /// <summary>round(v * 255), clamped to [0,255]: what the vector paths compute, one value at a time.</summary>
+    public static byte ToByte(float v) => v <= 0 ? (byte)0 : v >= 1 ? (byte)255 : (byte)(v * 255f + 0.5f);
 
     /// <summary>dst = src / 255.</summary>
     public static void ToUnit(ReadOnlySpan<byte> src, Span<float> dst)
@@ -54,7 +58,7 @@ public static class PlanarPixels
             }
             i = count * Vector<byte>.Count;
         }
-        for (; i < src.Length; i++) dst[i] = Compositor.ToByte(src[i]);
+        for (; i < src.Length; i++) dst[i] = ToByte(src[i]);
     }
 
     /// <summary>One plane of fgr * a + bg * (1 - a) over a constant, bg in [0,1].</summary>
@@ -75,7 +79,7 @@ public static class PlanarPixels
             }
             i = count * Vector<byte>.Count;
         }
-        for (; i < fgr.Length; i++) dst[i] = Compositor.ToByte(bg + (fgr[i] - bg) * alpha[i]);
+        for (; i < fgr.Length; i++) dst[i] = ToByte(bg + (fgr[i] - bg) * alpha[i]);
     }
 
     /// <summary>One plane of fgr * a + bg * (1 - a) over a picture's plane (bytes).</summary>
@@ -98,7 +102,7 @@ public static class PlanarPixels
             }
             i = count * Vector<byte>.Count;
         }
-        for (; i < fgr.Length; i++) dst[i] = Compositor.ToByte(scratch[i] + (fgr[i] - scratch[i]) * alpha[i]);
+        for (; i < fgr.Length; i++) dst[i] = ToByte(scratch[i] + (fgr[i] - scratch[i]) * alpha[i]);
     }
 
     /// <summary>Interleaved RGB24 to planes G, B, R (ffmpeg's gbrp), the layout the video pipeline works in.</summary>

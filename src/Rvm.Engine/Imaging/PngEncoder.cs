@@ -10,7 +10,7 @@ namespace Rvm.Imaging;
 /// Writes 8-bit PNGs (grey, RGB, RGBA). Small and dependency-free; files are written under a temporary name
 /// and renamed when complete, so a failure never leaves half a picture behind.
 /// </summary>
-public static class PngEncoder
+internal static class PngEncoder
 {
     private static readonly byte[] Signature = { 137, 80, 78, 71, 13, 10, 26, 10 };
     private static readonly uint[] CrcTable = MakeCrcTable();

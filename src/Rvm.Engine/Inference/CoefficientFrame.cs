@@ -7,7 +7,7 @@ namespace Rvm.Inference;
 /// One frame's fast guided filter coefficients at the network's resolution: A and b, [1,4,h,w] each (channels R,
 /// G, B, alpha), bound as the coefficient model's outputs so ONNX Runtime writes straight into them.
 /// </summary>
-public sealed class CoefficientFrame : IDisposable
+internal sealed class CoefficientFrame : IDisposable
 {
     internal CoefficientFrame(int lowWidth, int lowHeight)
     {

@@ -2,7 +2,7 @@ using System;
 
 namespace Rvm.Inference;
 
-public static class DownsampleRatio
+internal static class DownsampleRatio
 {
     /// <summary>RVM's own rule: the long side goes to at most 512 pixels, never up.</summary>
     public static float Auto(int width, int height) => (float)Math.Min(512.0 / Math.Max(width, height), 1.0);

@@ -54,12 +54,12 @@ internal static class GpuWarmUp
             foreach (var name in ModelContract.InputNames)
             {
                 var meta = inputs[name];
-                if (name == "downsample_ratio")
+                if (name == ModelContract.Ratio)
                 {
                     values.Add(OrtValue.CreateTensorValueFromMemory(new[] { 1f }, new long[] { 1 }));
                     continue;
                 }
-                bool state = name != "src";
+                bool state = name != ModelContract.Source;
                 var shape = meta.Dimensions.Length == 4
                     ? meta.Dimensions.Select((d, i) => d > 0 ? (long)d : i < 2 ? 1L : state ? 1L : Size).ToArray()
                     : new long[] { 1, state ? 1 : 3, state ? 1 : Size, state ? 1 : Size };

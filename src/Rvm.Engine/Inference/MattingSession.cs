@@ -15,11 +15,12 @@ namespace Rvm.Inference;
 /// Where the model has a coefficient cut (converted TFJS models on the CPU) and the ratio is below 1, no full-size
 /// tensor is made at all: the frame is resized here to the network's size, ONNX Runtime runs only at that size
 /// and ends at the guided filter's coefficients (<see cref="RunCoefficients"/>), and <see cref="GuidedFilterTail"/>
-/// makes the full-size fgr and pha a row at a time, wherever the caller needs them.
+/// makes the full-size fgr and pha a row at a time, wherever the caller needs them (whole mattes of the cut, which
+/// only the benchmark and the fidelity tests want, come from <see cref="Diagnostics.FullMatteSession"/>).
 /// <c>src</c> is bound again before every run: on CUDA and TensorRT ONNX Runtime copies a host input to the device
 /// when it is bound, so a session that bound it once would matte every frame from the first buffer's contents.
 /// </summary>
-public sealed class MattingSession : IDisposable
+internal sealed class MattingSession : IDisposable
 {
     private readonly RvmModel _model;
     private InferenceSession _session;
@@ -39,14 +40,9 @@ public sealed class MattingSession : IDisposable
     private OrtValue[]? _statesIn;
     private OrtValue[]? _statesOut;
     private readonly RunOptions _runOptions = new RunOptions();
-    // The coefficient cut: the resize's column table, the frame last loaded, and what Run needs to make a matte.
+    // The coefficient cut: the resize's column table.
     private readonly (int[] Lower, int[] Upper, float[] Weight) _columns;
-    private byte[]? _frame;
-    private CoefficientFrame? _coefficients;
-    private GuidedFilterTail.Band[]? _bands;
     private Threading.BandRunner? _runner;
-    private MatteBuffer? _target;
-    private Action<int>? _runBand;
     // fp16: the frame being loaded and the buffer being filled, for the conversion bands.
     private byte[]? _loading;
     private MatteBuffer? _widening;
@@ -69,7 +65,7 @@ public sealed class MattingSession : IDisposable
         _session = cut ?? model.Session;
         _bind = bind;
         _binding = bind(_session);
-        _outputNames = cut != null ? Conversion.TfjsToOnnxConverter.CoefficientOutputs : new[] { "fgr", "pha" };
+        _outputNames = cut != null ? Conversion.TfjsToOnnxConverter.CoefficientOutputs : new[] { ModelContract.Foreground, ModelContract.Alpha };
         if (cut != null)
         {
             LowWidth = Bilinear.ScaledSize(width, ratio);
@@ -96,10 +92,10 @@ public sealed class MattingSession : IDisposable
                 _src = new float[3 * width * height];
                 _srcValue = OrtValue.CreateTensorValueFromMemory(_src, shape);
             }
-            _srcName = "src";
+            _srcName = ModelContract.Source;
             // The ratio never changes during a session, so its one copy at bind time stays right.
             _ratioValue = OrtValue.CreateTensorValueFromMemory(new[] { ratio }, new long[] { 1 });
-            _binding.BindInput("downsample_ratio", _ratioValue);
+            _binding.BindInput(ModelContract.Ratio, _ratioValue);
         }
         _initialStates = new OrtValue[4];
         for (int i = 0; i < 4; i++)
@@ -133,7 +129,7 @@ public sealed class MattingSession : IDisposable
 
     /// <summary>
     /// Loads a frame given as planes G, B, R (ffmpeg's gbrp), each Width*Height bytes. In the coefficient cut the
-    /// frame is resized here and also read again by <see cref="Run"/>: keep it unchanged until then.
+    /// frame is resized here, and the guided filter's tail reads it again: keep it unchanged until then.
     /// </summary>
     public void LoadPlanarGbr(byte[] gbrp)
     {
@@ -142,7 +138,6 @@ public sealed class MattingSession : IDisposable
         if (HasCoefficientCut)
         {
             Bilinear.DownsamplePlanarGbr(gbrp, Width, Height, _src, LowWidth, LowHeight, _columns.Lower, _columns.Upper, _columns.Weight);
-            _frame = gbrp;
             return;
         }
         if (_src16 != null)
@@ -177,24 +172,18 @@ public sealed class MattingSession : IDisposable
     /// <summary>One band of an fp16 run's fgr and pha widened to the buffer's floats.</summary>
     private void WidenBand(int index) => _widening!.WidenBand(index, Runner.Bands);
 
-    /// <summary>Runs the loaded frame; fgr and pha land in <paramref name="output"/>, the state moves on.</summary>
+    /// <summary>Runs the loaded frame through the whole graph (no coefficient cut); fgr and pha land in <paramref name="output"/>, the state moves on.</summary>
     public void Run(MatteBuffer output, CancellationToken cancel = default)
     {
-        if (!HasCoefficientCut)
+        if (HasCoefficientCut) throw new InvalidOperationException("This session runs the coefficient cut: RunCoefficients, then the guided filter's tail.");
+        (_outputA, _outputB) = (output.ForegroundValue, output.AlphaValue);
+        Execute(cancel);
+        if (output.IsFp16)
         {
-            (_outputA, _outputB) = (output.ForegroundValue, output.AlphaValue);
-            Execute(cancel);
-            if (output.IsFp16)
-            {
-                _widening = output;
-                try { Runner.Run(_widenBand ??= WidenBand); }
-                finally { _widening = null; }
-            }
-            return;
+            _widening = output;
+            try { Runner.Run(_widenBand ??= WidenBand); }
+            finally { _widening = null; }
         }
-        _coefficients ??= CreateCoefficientFrame();
-        RunCoefficients(_coefficients, cancel);
-        MakeMatte(output);
     }
 
     /// <summary>Runs the loaded frame to its guided filter's coefficients only (coefficient cut); the state moves on.</summary>
@@ -248,33 +237,7 @@ public sealed class MattingSession : IDisposable
         _binding.Dispose();
         _session = session;
         _binding = _bind(session);
-        if (_ratioValue != null) _binding.BindInput("downsample_ratio", _ratioValue);
-    }
-
-    /// <summary>The full-size matte of the loaded frame from its coefficients, in row bands on every core.</summary>
-    private void MakeMatte(MatteBuffer output)
-    {
-        if (_bands == null)
-        {
-            _bands = new GuidedFilterTail.Band[Runner.Bands];
-            for (int i = 0; i < _bands.Length; i++) _bands[i] = Tail!.CreateBand();
-            _runBand = MatteBand;
-        }
-        _target = output;
-        try { Runner.Run(_runBand!); }
-        finally { _target = null; }
-    }
-
-    private void MatteBand(int index)
-    {
-        var band = _bands![index];
-        band.Reset();
-        int plane = Width * Height;
-        var fgr = _target!.Foreground;
-        for (int y = Height * index / _bands.Length, end = Height * (index + 1) / _bands.Length; y < end; y++)
-            Tail!.Row(band, y, _frame!, _coefficients!.A, _coefficients.B,
-                fgr.AsSpan(y * Width, Width), fgr.AsSpan(plane + y * Width, Width), fgr.AsSpan(2 * plane + y * Width, Width),
-                _target.Alpha.AsSpan(y * Width, Width));
+        if (_ratioValue != null) _binding.BindInput(ModelContract.Ratio, _ratioValue);
     }
 
     /// <summary>
@@ -307,59 +270,8 @@ public sealed class MattingSession : IDisposable
         _runOptions.Dispose();
         _srcValue.Dispose();
         _ratioValue?.Dispose();
-        _coefficients?.Dispose();
         _runner?.Dispose();
         foreach (var v in _initialStates) v.Dispose();
         foreach (var v in _owned) v.Dispose();
-    }
-}
-
-/// <summary>One frame's network outputs as planes: foreground R, G, B then alpha, each Width*Height floats in [0,1].</summary>
-public sealed class MatteBuffer : IDisposable
-{
-    private readonly Float16[]? _fgr16;
-    private readonly Float16[]? _pha16;
-
-    internal MatteBuffer(int width, int height, bool fp16)
-    {
-        int plane = width * height;
-        Foreground = new float[3 * plane];
-        Alpha = new float[plane];
-        if (fp16)
-        {
-            _fgr16 = new Float16[3 * plane];
-            _pha16 = new Float16[plane];
-            ForegroundValue = OrtValue.CreateTensorValueFromMemory(_fgr16, new long[] { 1, 3, height, width });
-            AlphaValue = OrtValue.CreateTensorValueFromMemory(_pha16, new long[] { 1, 1, height, width });
-        }
-        else
-        {
-            ForegroundValue = OrtValue.CreateTensorValueFromMemory(Foreground, new long[] { 1, 3, height, width });
-            AlphaValue = OrtValue.CreateTensorValueFromMemory(Alpha, new long[] { 1, 1, height, width });
-        }
-    }
-
-    /// <summary>Planar R, G, B.</summary>
-    public float[] Foreground { get; }
-    public float[] Alpha { get; }
-    internal OrtValue ForegroundValue { get; }
-    internal OrtValue AlphaValue { get; }
-
-    internal bool IsFp16 => _fgr16 != null;
-
-    /// <summary>Band <paramref name="index"/> of <paramref name="bands"/> of the fp16 outputs, widened to the float planes.</summary>
-    internal void WidenBand(int index, int bands)
-    {
-        int plane = Alpha.Length;
-        int start = (int)((long)plane * index / bands), length = (int)((long)plane * (index + 1) / bands) - start;
-        for (int c = 0; c < 3; c++)
-            Fp16Tables.ToFloat(_fgr16.AsSpan(c * plane + start, length), Foreground.AsSpan(c * plane + start, length));
-        Fp16Tables.ToFloat(_pha16.AsSpan(start, length), Alpha.AsSpan(start, length));
-    }
-
-    public void Dispose()
-    {
-        ForegroundValue.Dispose();
-        AlphaValue.Dispose();
     }
 }

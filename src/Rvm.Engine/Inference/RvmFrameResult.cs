@@ -40,16 +40,55 @@ public sealed class RvmFrameResult
         }
     }
 
-    public void SaveAlpha(string path) => PngEncoder.WriteGray8(path, Width, Height, Compositor.AlphaBytes(Alpha));
+    public void SaveAlpha(string path) => PngEncoder.WriteGray8(path, Width, Height, Bytes(Alpha));
 
-    public void SaveForeground(string path) => PngEncoder.WriteRgb8(path, Width, Height, Compositor.ForegroundBytes(Foreground));
+    public void SaveForeground(string path) => PngEncoder.WriteRgb8(path, Width, Height, Bytes(Foreground));
 
     /// <summary>RGBA PNG with straight (unpremultiplied) alpha: foreground colour, matte as alpha.</summary>
-    public void SaveTransparent(string path) => PngEncoder.WriteRgba8(path, Width, Height, Compositor.StraightRgba(Foreground, Alpha));
+    public void SaveTransparent(string path) => PngEncoder.WriteRgba8(path, Width, Height, StraightRgba());
 
     /// <summary>RGB PNG of the foreground over a solid colour: fgr*a + bg*(1-a).</summary>
-    public void SaveComposite(string path, RgbColor background) =>
-        PngEncoder.WriteRgb8(path, Width, Height, Compositor.OverColour(Foreground, Alpha, background));
+    public void SaveComposite(string path, RgbColor background) => PngEncoder.WriteRgb8(path, Width, Height, OverColour(background));
+
+    /// <summary>Interleaved RGBA bytes: the foreground's colour and the matte.</summary>
+    internal byte[] StraightRgba()
+    {
+        var rgb = Bytes(Foreground);
+        var alpha = Bytes(Alpha);
+        var rgba = new byte[alpha.Length * 4];
+        for (int p = 0; p < alpha.Length; p++)
+        {
+            rgba[4 * p] = rgb[3 * p];
+            rgba[4 * p + 1] = rgb[3 * p + 1];
+            rgba[4 * p + 2] = rgb[3 * p + 2];
+            rgba[4 * p + 3] = alpha[p];
+        }
+        return rgba;
+    }
+
+    /// <summary>Interleaved RGB bytes of the foreground over a colour, composed plane by plane as a converted video is.</summary>
+    internal byte[] OverColour(RgbColor background)
+    {
+        int pixels = Alpha.Length;
+        var plane = new float[pixels];
+        var composed = new byte[pixels];
+        var rgb = new byte[pixels * 3];
+        var colour = new[] { background.Red / 255f, background.Green / 255f, background.Blue / 255f };
+        for (int c = 0; c < 3; c++)
+        {
+            for (int p = 0; p < pixels; p++) plane[p] = Foreground[3 * p + c];
+            PlanarPixels.OverConstant(plane, Alpha, colour[c], composed);
+            for (int p = 0; p < pixels; p++) rgb[3 * p + c] = composed[p];
+        }
+        return rgb;
+    }
+
+    private static byte[] Bytes(float[] values)
+    {
+        var bytes = new byte[values.Length];
+        PlanarPixels.ToBytes(values, bytes);
+        return bytes;
+    }
 
     public override string ToString() => $"Frame {Index} {Width}x{Height} alpha mean {AlphaMean:0.000}";
 }

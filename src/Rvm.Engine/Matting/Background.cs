@@ -28,11 +28,33 @@ public sealed class Background
     public BackgroundKind Kind { get; }
     public RgbColor Colour { get; }
     public string? Path { get; }
+    /// <summary>No background: the composition keeps the matte as its alpha channel, so its format needs one.</summary>
+    internal bool IsTransparent => Kind == BackgroundKind.Transparent;
+    /// <summary>A picture or a video, read by ffmpeg behind every frame.</summary>
+    internal bool IsFile => Kind == BackgroundKind.Image || Kind == BackgroundKind.Video;
 
     public static Background Transparent { get; } = new Background(BackgroundKind.Transparent, default, null);
     public static Background Default { get; } = new Background(BackgroundKind.Colour, RgbColor.RvmGreen, null);
 
+    /// <summary>The word -Background takes for no background.</summary>
+    internal const string TransparentName = "Transparent";
+
     public static Background OfColour(RgbColor colour) => new Background(BackgroundKind.Colour, colour, null);
+
+    /// <summary>
+    /// -Background as the cmdlets take it, read in this one place: 'Transparent', a colour (a name, '#rrggbb',
+    /// 'r,g,b'), or, where <paramref name="files"/> allows, an existing picture or video, checked readable now.
+    /// </summary>
+    /// <param name="resolvePath">Turns the text into a full path the way the caller resolves paths (PowerShell's current location).</param>
+    internal static Background Parse(string text, Func<string, string> resolvePath, bool files = true)
+    {
+        if (string.Equals(text, TransparentName, StringComparison.OrdinalIgnoreCase)) return Transparent;
+        if (RgbColor.TryParse(text, out var colour)) return OfColour(colour);
+        if (!files) throw new ArgumentException($"-Background '{text}' is not a colour: use a name, '#rrggbb', 'r,g,b' or 'Transparent'.");
+        var path = resolvePath(text);
+        if (File.Exists(path)) return OfFile(path).EnsureReadable();
+        throw new ArgumentException($"-Background '{text}' is neither a colour (a name, '#rrggbb', 'r,g,b'), 'Transparent', nor an existing picture or video.");
+    }
 
     /// <summary>A picture or a video file, told apart by extension.</summary>
     public static Background OfFile(string path)
@@ -61,7 +83,7 @@ public sealed class Background
     public override string ToString() => Kind switch
     {
         BackgroundKind.Colour => Colour.ToString(),
-        BackgroundKind.Transparent => "Transparent",
+        BackgroundKind.Transparent => TransparentName,
         _ => Path!,
     };
 }

@@ -75,7 +75,7 @@ internal static class ConversionLimits
         // As MattingSession decides: the coefficient cut runs on the CPU below ratio 1 when the model has one.
         bool cut = cpu && ratio < 1f && model.CoefficientSession != null;
         return MemoryEstimate.For(width, height, ratio, cut, cpu, request.CompositionPath != null,
-            request.Background.Kind == BackgroundKind.Transparent, request.AlphaPath != null, request.ForegroundPath != null, request.Background.Kind);
+            request.Background.IsTransparent, request.AlphaPath != null, request.ForegroundPath != null, request.Background.Kind);
     }
 
     /// <summary>The largest even size of the same shape, in steps of 1/64 of the original, that passes; (0, 0) when none does.</summary>

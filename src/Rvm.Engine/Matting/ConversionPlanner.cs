@@ -126,7 +126,7 @@ internal static class ConversionPlanner
         {
             if (path == null) continue;
             var format = request.PngSequence ? OutputFormat.Png : OutputFormat.FromExtension(path);
-            if (kind == OutputKind.Composition && request.Background.Kind == BackgroundKind.Transparent && !format.SupportsAlpha)
+            if (kind == OutputKind.Composition && request.Background.IsTransparent && !format.SupportsAlpha)
                 throw new ArgumentException(
                     $"'{path}': a transparent composition needs a format with alpha (.mov ProRes 4444, .webm VP9, .mkv FFV1 or a PNG sequence); {format.Name} has none.");
             FileSystemNames.CheckNameLength(path);

@@ -3,7 +3,7 @@ using System;
 namespace Rvm.Matting;
 
 /// <summary>How far a conversion is: frames done of (about) how many, and the rate so far.</summary>
-public sealed class ConversionProgress
+internal sealed class ConversionProgress
 {
     public ConversionProgress(string input, long framesDone, long? totalFrames, TimeSpan elapsed)
     {

@@ -34,7 +34,7 @@ internal sealed class FrameComposer : IDisposable
         _background = background;
         _tail = tail;
         int plane = width * height;
-        bool transparent = background.Kind == BackgroundKind.Transparent;
+        bool transparent = background.IsTransparent;
         Composition = composition ? new byte[plane * (transparent ? 4 : 3)] : Array.Empty<byte>();
         Alpha = alpha ? new byte[plane] : Array.Empty<byte>();
         Foreground = foreground ? new byte[plane * 3] : Array.Empty<byte>();

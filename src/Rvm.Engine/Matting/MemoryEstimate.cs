@@ -59,12 +59,12 @@ internal sealed class MemoryEstimate
         long networkPixels = ratio >= 1f ? pixels : (long)Imaging.Bilinear.ScaledSize(width, ratio) * Imaging.Bilinear.ScaledSize(height, ratio);
         long frame = 3 * pixels;
         long frames;
-        if (coefficientCut) frames = (2 * VideoConverter.QueueDepth + 3) * frame;
+        if (coefficientCut) frames = (2 * ConversionJob.QueueDepth + 3) * frame;
         else
         {
             long matte = 16 * pixels;
-            long mattes = Math.Max(1, Math.Min(VideoConverter.QueueDepth + 2, VideoConverter.MatteBudgetBytes / matte));
-            frames = (VideoConverter.QueueDepth + 1) * frame + mattes * matte;
+            long mattes = Math.Max(1, Math.Min(ConversionJob.QueueDepth + 2, ConversionJob.MatteBudgetBytes / matte));
+            frames = (ConversionJob.QueueDepth + 1) * frame + mattes * matte;
         }
         // The composer's output planes, and the background picture scaled to the frame.
         frames += pixels * ((composition ? (transparent ? 4 : 3) : 0) + (alpha ? 1 : 0) + (foreground ? 3 : 0));

@@ -11,7 +11,7 @@ namespace Rvm.Media;
 /// Finds ffmpeg and ffprobe ($RVM_FFMPEG_PATH, else PATH) and builds the FFOptions passed to every FFMpegCore
 /// call; nothing is set process-wide, so other modules using FFMpegCore in the same process are not disturbed.
 /// </summary>
-public static class FfmpegLocator
+internal static class FfmpegLocator
 {
     public const string SettingName = "RVM_FFMPEG_PATH";
 

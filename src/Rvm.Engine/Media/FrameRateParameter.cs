@@ -4,7 +4,7 @@ using System.Globalization;
 namespace Rvm.Media;
 
 /// <summary>A frame rate given by the user (-FrameRate of a picture folder), checked before it reaches ffmpeg.</summary>
-public static class FrameRateParameter
+internal static class FrameRateParameter
 {
     /// <summary>The fastest rate taken: far above any real footage, far below where ffmpeg's time bases overflow.</summary>
     public const double MaximumFramesPerSecond = 1000;

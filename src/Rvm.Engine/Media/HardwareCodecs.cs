@@ -10,7 +10,7 @@ namespace Rvm.Media;
 /// with tiny ffmpeg runs: decoding once per GPU, encoding once per GPU and output size (NVENC's limits depend on
 /// the size and the card). Where either fails, conversions use the CPU codecs instead and say why.
 /// </summary>
-public static class HardwareCodecs
+internal static class HardwareCodecs
 {
     /// <summary>H.264 NVENC's largest picture side on every NVIDIA generation so far; larger outputs go to x264.</summary>
     public const int NvencH264MaxSide = 4096;

@@ -3,7 +3,7 @@ using System;
 namespace Rvm.Media;
 
 /// <summary>Frames in presentation order, each read into a caller's buffer with its timestamp.</summary>
-public interface IFrameSource : IDisposable
+internal interface IFrameSource : IDisposable
 {
     int Width { get; }
     int Height { get; }

@@ -11,7 +11,7 @@ namespace Rvm.Media;
 /// A folder of pictures as a video: files in natural order (2.png before 10.png), frame i at i / frame rate.
 /// Every picture is scaled to the sequence's size, and delivered as planes G, B, R like <see cref="VideoFrameReader"/>'s planar frames.
 /// </summary>
-public sealed class ImageSequenceReader : IFrameSource
+internal sealed class ImageSequenceReader : IFrameSource
 {
     private static readonly string[] Extensions = { ".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".webp", ".exr", ".dpx", ".tga" };
     private readonly IReadOnlyList<string> _files;

@@ -3,7 +3,7 @@ using System;
 namespace Rvm.Media;
 
 /// <summary>What ffprobe says of a media file, as far as conversion needs it.</summary>
-public sealed class MediaInfo
+internal sealed class MediaInfo
 {
     public string Path { get; internal set; } = "";
     public string FormatName { get; internal set; } = "";

@@ -8,7 +8,7 @@ using System.Globalization;
 namespace Rvm.Media;
 
 /// <summary>Reads a media file's streams with ffprobe (JSON output).</summary>
-public static class MediaProbe
+internal static class MediaProbe
 {
     public static MediaInfo Probe(string path)
     {

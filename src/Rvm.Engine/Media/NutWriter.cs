@@ -10,7 +10,7 @@ namespace Rvm.Media;
 /// time base: variable frame rates and odd time bases survive, which a raw pipe at a fixed rate cannot do.
 /// Only what this needs: one video stream, one frame code, a syncpoint before each frame.
 /// </summary>
-public sealed class NutWriter
+internal sealed class NutWriter
 {
     private const ulong MainStartcode = 0x4E4D7A561F5F04ADUL;
     private const ulong StreamStartcode = 0x4E5311405BF2F9DBUL;

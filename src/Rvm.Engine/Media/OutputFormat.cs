@@ -7,7 +7,7 @@ using System.Linq;
 namespace Rvm.Media;
 
 /// <summary>What a frame sink receives: colour (planes G, B, R), colour with straight alpha (G, B, R, A), or the matte alone.</summary>
-public enum FramePixels
+internal enum FramePixels
 {
     Rgb,
     Rgba,
@@ -19,7 +19,7 @@ public enum FramePixels
 /// .webm VP9, .mkv FFV1 (lossless); a PNG sequence is lossless too. Only .mov (ProRes 4444), .webm
 /// (VP9 yuva420p), .mkv (FFV1) and PNG carry transparency.
 /// </summary>
-public sealed class OutputFormat
+internal sealed class OutputFormat
 {
     private OutputFormat(string name, string muxer, bool alpha, Func<string?, bool> copiesAudio, string[] audioCodec)
     {

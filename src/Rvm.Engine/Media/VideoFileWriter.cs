@@ -15,7 +15,7 @@ namespace Rvm.Media;
 /// a marker file among the PNGs); the conversion moves it into place. <see cref="Dispose"/> before
 /// <see cref="Finish"/> kills ffmpeg.
 /// </summary>
-public sealed class VideoFileWriter : IDisposable
+internal sealed class VideoFileWriter : IDisposable
 {
     private readonly FfmpegProcess _ffmpeg;
     private readonly NutWriter _nut;

@@ -14,7 +14,7 @@ namespace Rvm.Media;
 /// time base) to stderr in the same order. Rotation is applied (ffmpeg autorotates); every decoded frame comes
 /// out once (-fps_mode passthrough): no frame is dropped or repeated to fit a rate.
 /// </summary>
-public sealed class VideoFrameReader : IFrameSource
+internal sealed class VideoFrameReader : IFrameSource
 {
     private static readonly Regex ShowInfoFrame = new Regex(@"\bn:\s*(\d+)\s+pts:\s*(-?\d+)\s+pts_time:\s*(\S+)", RegexOptions.Compiled);
     private static readonly Regex ShowInfoTimeBase = new Regex(@"config in time_base:\s*(\d+)/(\d+)", RegexOptions.Compiled);

@@ -4,7 +4,7 @@ namespace Rvm.Models;
 /// Where RVM's official weights come from, with the pins they are checked against. The pins come from third
 /// parties (the release asset sizes and hashes); a mismatch is always an error.
 /// </summary>
-public static class ModelCatalog
+internal static class ModelCatalog
 {
     public const string ReleaseBase = "https://github.com/PeterL1n/RobustVideoMatting/releases/download/v1.0.0/";
 

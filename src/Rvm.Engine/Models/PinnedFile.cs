@@ -3,7 +3,7 @@ using System;
 namespace Rvm.Models;
 
 /// <summary>A file known by its size and SHA-256, where it can be fetched from, and under what name it is cached.</summary>
-public sealed class PinnedFile
+internal sealed class PinnedFile
 {
     public PinnedFile(string fileName, long? size, string sha256, string? url = null)
     {

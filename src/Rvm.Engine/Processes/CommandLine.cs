@@ -9,7 +9,7 @@ namespace Rvm.Processes;
 /// with the Windows rules on every platform, so quoting by those rules makes every argument arrive verbatim:
 /// file names are data, never options or extra arguments.
 /// </summary>
-public static class CommandLine
+internal static class CommandLine
 {
     public static string Join(IEnumerable<string> arguments) => string.Join(" ", arguments.Select(Quote));
 

@@ -147,7 +147,7 @@ public sealed class ConvertRvmVideoCommand : RvmPathCmdlet
         };
         try
         {
-            _background = BackgroundParameter.Parse(Background, ResolveOutputPath);
+            _background = Matting.Background.Parse(Background, ResolveOutputPath);
             _model = Model != null || Device == ExecutionDevice.Auto ? ResolveModel(Model) : DefaultModelOn(Device);
         }
         catch (Exception e) when (!(e is PipelineStoppedException))
@@ -226,6 +226,21 @@ public sealed class ConvertRvmVideoCommand : RvmPathCmdlet
         return record;
     }
 
+    /// <summary>The format of outputs named under -Destination; null: Rvm's default for the background.</summary>
+    internal static OutputFormat? FormatOf(RvmContainer? container) => container switch
+    {
+        RvmContainer.Mp4 => OutputFormat.Mp4,
+        RvmContainer.Mov => OutputFormat.Mov,
+        RvmContainer.Webm => OutputFormat.Webm,
+        RvmContainer.Mkv => OutputFormat.Mkv,
+        _ => null,
+    };
+
+    /// <summary>The outputs -Output asks for, composition first.</summary>
+    internal static List<OutputKind> KindsOf(RvmOutput[] output) =>
+        new[] { (RvmOutput.Composition, OutputKind.Composition), (RvmOutput.Alpha, OutputKind.Alpha), (RvmOutput.Foreground, OutputKind.Foreground) }
+            .Where(k => output.Any(o => (o & k.Item1) != 0)).Select(k => k.Item2).ToList();
+
     private ConversionRequest BuildRequest(string input)
     {
         var request = new ConversionRequest
@@ -243,8 +258,6 @@ public sealed class ConvertRvmVideoCommand : RvmPathCmdlet
         if (InputResize != null) (request.ResizeWidth, request.ResizeHeight) = (InputResize[0], InputResize[1]);
         request.ImageSequenceFrameRate = FrameRateParameter.Parse(FrameRate);
 
-        var kinds = RvmOutput.Composition & 0;
-        foreach (var o in Output) kinds |= o;
         bool explicitPaths = CompositionPath != null || AlphaPath != null || ForegroundPath != null;
         if (explicitPaths)
         {
@@ -255,9 +268,7 @@ public sealed class ConvertRvmVideoCommand : RvmPathCmdlet
             return request;
         }
 
-        var container = Container ?? (_background.Kind == BackgroundKind.Transparent ? RvmContainer.Mov : RvmContainer.Mp4);
-        OutputNames.Derive(request, Destination, container.ToString().ToLowerInvariant(),
-            (kinds & RvmOutput.Composition) != 0, (kinds & RvmOutput.Alpha) != 0, (kinds & RvmOutput.Foreground) != 0);
+        OutputNaming.NameOutputs(request, Destination, KindsOf(Output), FormatOf(Container));
         return request;
     }
 }

@@ -93,7 +93,7 @@ public sealed class NewRvmBatchCommand : RvmPathCmdlet
             var folder = new BatchFolder(JobFolder != null ? ResolveOutputPath(JobFolder) : System.IO.Path.Combine(Destination, $"rvm-batch-{DateTime.UtcNow:yyyyMMdd-HHmmss}"));
             // A batch is run more than once (retries, a second start): inputs whose outputs are complete are skipped.
             _policy = new OutputPolicy { Force = Force, SkipExisting = true, IncludeRvmOutputs = IncludeRvmOutput };
-            _background = BackgroundParameter.Parse(Background, ResolveOutputPath);
+            _background = Matting.Background.Parse(Background, ResolveOutputPath);
             var model = ResolveModel(Model, Device);
             var device = Model == null ? Device.ToString() : model.Device.StartsWith("CPU", StringComparison.Ordinal) ? nameof(ExecutionDevice.Cpu) : nameof(ExecutionDevice.Auto);
             var plan = new BatchPlan
@@ -153,11 +153,7 @@ public sealed class NewRvmBatchCommand : RvmPathCmdlet
             ImageSequenceFrameRate = FrameRateParameter.Parse(FrameRate),
         };
         if (InputResize != null) (request.ResizeWidth, request.ResizeHeight) = (InputResize[0], InputResize[1]);
-        var kinds = (RvmOutput)0;
-        foreach (var o in Output) kinds |= o;
-        var container = Container ?? (_background.Kind == Matting.BackgroundKind.Transparent ? RvmContainer.Mov : RvmContainer.Mp4);
-        OutputNames.Derive(request, Destination, container.ToString().ToLowerInvariant(),
-            (kinds & RvmOutput.Composition) != 0, (kinds & RvmOutput.Alpha) != 0, (kinds & RvmOutput.Foreground) != 0);
+        OutputNaming.NameOutputs(request, Destination, ConvertRvmVideoCommand.KindsOf(Output), ConvertRvmVideoCommand.FormatOf(Container));
         return request;
     }
 

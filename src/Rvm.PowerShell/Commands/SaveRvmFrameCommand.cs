@@ -42,20 +42,13 @@ public sealed class SaveRvmFrameCommand : RvmCmdlet
     [Parameter]
     public SwitchParameter Force { get; set; }
 
-    private RgbColor? _colour;
+    private Matting.Background _background = Matting.Background.Default;
 
     protected override void BeginProcessing()
     {
-        if (!IsTransparent)
-        {
-            if (!RgbColor.TryParse(Background, out var colour))
-                ThrowTerminatingError(new ErrorRecord(new ArgumentException($"-Background '{Background}' is not a colour: use a name, '#rrggbb', 'r,g,b' or 'Transparent'."),
-                    "BadBackground", ErrorCategory.InvalidArgument, Background));
-            _colour = colour;
-        }
+        try { _background = Matting.Background.Parse(Background, ResolveOutputPath, files: false); }
+        catch (ArgumentException e) { ThrowTerminatingError(new ErrorRecord(e, "BadBackground", ErrorCategory.InvalidArgument, Background)); }
     }
-
-    private bool IsTransparent => string.Equals(Background, "Transparent", StringComparison.OrdinalIgnoreCase);
 
     protected override void ProcessRecord()
     {
@@ -69,8 +62,8 @@ public sealed class SaveRvmFrameCommand : RvmCmdlet
         Save(ForegroundPath, "foreground", InputObject.SaveForeground);
         Save(CompositionPath, "composition", path =>
         {
-            if (IsTransparent) InputObject.SaveTransparent(path);
-            else InputObject.SaveComposite(path, _colour!.Value);
+            if (_background.IsTransparent) InputObject.SaveTransparent(path);
+            else InputObject.SaveComposite(path, _background.Colour);
         });
     }
 

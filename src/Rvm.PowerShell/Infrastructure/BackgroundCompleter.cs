@@ -17,7 +17,7 @@ public sealed class BackgroundCompleter : IArgumentCompleter
         var word = (wordToComplete ?? "").Trim('\'', '"');
         return RgbColor.Names
             .Select(kv => (Name: kv.Key, Tip: $"{kv.Key} {kv.Value.Red},{kv.Value.Green},{kv.Value.Blue}"))
-            .Append((Name: "Transparent", Tip: "Transparent: RGBA with straight alpha (.mov, .webm, .mkv or PNG)"))
+            .Append((Name: Matting.Background.TransparentName, Tip: $"{Matting.Background.TransparentName}: RGBA with straight alpha (.mov, .webm, .mkv or PNG)"))
             .Where(c => c.Name.StartsWith(word, StringComparison.OrdinalIgnoreCase))
             .Select(c => new CompletionResult(c.Name, c.Name, CompletionResultType.ParameterValue, c.Tip));
     }
