@@ -188,4 +188,14 @@ public sealed class BatchPlanTests : IDisposable
         Assert.Equal(new[] { "\"pwsh\"", "\"-NoProfile\"", "\"-NonInteractive\"", "\"-Command\"" }, command.Take(4).Select(l => l.Substring(14)));
         Assert.Contains($"Import-Module Rvm -RequiredVersion {plan.ModuleVersion}; Invoke-RvmBatchTask -JobFolder '{folder.Path}'", command[4]);
     }
+
+    [Fact]
+    public void PathsAreQuotedForPowerShellEvenWithTypographicQuotes()
+    {
+        // PowerShell ends a single-quoted string at ' and at each of U+2018..U+201B: all are doubled.
+        Assert.Equal("'it''s'", WorkerCommand.PowerShellQuote("it's"));
+        Assert.Equal("'a\u2019\u2019b\u2018\u2018c\u201B\u201Bd'", WorkerCommand.PowerShellQuote("a\u2019b\u2018c\u201Bd"));
+        Assert.Equal("'$x; rm -rf /'", WorkerCommand.PowerShellQuote("$x; rm -rf /"));
+        Assert.Equal("'it'\\''s'", WorkerCommand.ShellQuote("it's"));
+    }
 }

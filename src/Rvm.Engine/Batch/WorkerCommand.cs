@@ -17,7 +17,17 @@ internal static class WorkerCommand
     public static IReadOnlyList<string> Arguments(IEnumerable<string> powerShell, string script) =>
         powerShell.Concat(new[] { "-NoProfile", "-NonInteractive", "-Command", script }).ToList();
 
-    public static string PowerShellQuote(string text) => "'" + text.Replace("'", "''") + "'";
+    /// <summary>A single-quoted PowerShell string. PowerShell also reads the typographic quotes U+2018 to U+201B as single quotes, so they are doubled too.</summary>
+    public static string PowerShellQuote(string text)
+    {
+        var quoted = new System.Text.StringBuilder(text.Length + 2).Append('\'');
+        foreach (var c in text)
+        {
+            if (c == '\'' || (c >= '\u2018' && c <= '\u201B')) quoted.Append(c);
+            quoted.Append(c);
+        }
+        return quoted.Append('\'').ToString();
+    }
 
     public static string ShellQuote(string text) => "'" + text.Replace("'", "'\\''") + "'";
 }
