@@ -42,7 +42,7 @@ public enum RvmContainer
 /// </summary>
 [Cmdlet(VerbsData.Convert, "RvmVideo", DefaultParameterSetName = PathSet, SupportsShouldProcess = true)]
 [OutputType(typeof(RvmConversionResult))]
-public sealed class ConvertRvmVideoCommand : RvmPathCmdlet
+public sealed class ConvertRvmVideoCommand : RvmConversionCmdlet
 {
     private const int ParentActivity = 10;
     private const int FileActivity = 11;
@@ -58,16 +58,6 @@ public sealed class ConvertRvmVideoCommand : RvmPathCmdlet
     public string? Destination { get; set; }
 
     [Parameter]
-    public RvmOutput[] Output { get; set; } = { RvmOutput.Composition };
-
-    [Parameter]
-    public RvmOutputType OutputType { get; set; } = RvmOutputType.Video;
-
-    /// <summary>Container for outputs named under -Destination: Mp4 (default; Mov for a transparent composition), Mov, Webm, Mkv.</summary>
-    [Parameter]
-    public RvmContainer? Container { get; set; }
-
-    [Parameter]
     public string? CompositionPath { get; set; }
 
     [Parameter]
@@ -76,64 +66,8 @@ public sealed class ConvertRvmVideoCommand : RvmPathCmdlet
     [Parameter]
     public string? ForegroundPath { get; set; }
 
-    /// <summary>A colour (name, '#rrggbb', 'r,g,b'), a picture or video file, or 'Transparent'.</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    [ArgumentCompleter(typeof(BackgroundCompleter))]
-    public string Background { get; set; } = "120,255,155";
-
-    [Parameter]
-    [ValidateDownsampleRatio]
-    public float? DownsampleRatio { get; set; }
-
-    /// <summary>Width and height the input is scaled to first.</summary>
-    [Parameter]
-    [ValidateCount(2, 2)]
-    [ValidateRange(2, 16384)]
-    public int[]? InputResize { get; set; }
-
-    /// <summary>Frame rate of a folder of pictures, e.g. 30 or 30000/1001.</summary>
-    [Parameter]
-    public string FrameRate { get; set; } = "30";
-
-    /// <summary>Video bitrate in megabits per second; default: each codec's quality setting.</summary>
-    [Parameter]
-    [ValidateRange(0.05, 1000.0)]
-    public double? VideoBitrate { get; set; }
-
-    /// <summary>Codec quality: CRF for H.264 (default 18) and VP9 (default 30); lower is better.</summary>
-    [Parameter]
-    [ValidateRange(0, 63)]
-    public int? Quality { get; set; }
-
-    [Parameter]
-    public RvmModel? Model { get; set; }
-
-    /// <summary>Device for the default model when -Model is not given.</summary>
-    [Parameter]
-    public ExecutionDevice Device { get; set; } = ExecutionDevice.Auto;
-
-    /// <summary>Decode on the GPU and encode H.264 with NVENC where ffmpeg can; the CPU codecs otherwise, with a Verbose line.</summary>
-    [Parameter]
-    public SwitchParameter HardwareVideo { get; set; }
-
-    /// <summary>Strict (default): a decode error fails the input. Conceal: damaged frames are concealed or left out, each named in a warning.</summary>
-    [Parameter]
-    public DecodeErrorTolerance ErrorTolerance { get; set; } = DecodeErrorTolerance.Strict;
-    /// <summary>Refuse an input whose conversion is estimated to need more memory than this, in bytes (e.g. 8GB); default: half of this machine's memory.</summary>
-    [Parameter]
-    [ValidateRange(1L, long.MaxValue)]
-    public long? MaxMemory { get; set; }
-
-    [Parameter]
-    public SwitchParameter Force { get; set; }
-
     [Parameter]
     public SwitchParameter SkipExisting { get; set; }
-
-    /// <summary>Convert inputs that are themselves Rvm's outputs (recognised by the tag Rvm writes into them); skipped otherwise.</summary>
-    [Parameter]
-    public SwitchParameter IncludeRvmOutput { get; set; }
 
     protected override void BeginProcessing()
     {
@@ -226,38 +160,9 @@ public sealed class ConvertRvmVideoCommand : RvmPathCmdlet
         return record;
     }
 
-    /// <summary>The format of outputs named under -Destination; null: Rvm's default for the background.</summary>
-    internal static OutputFormat? FormatOf(RvmContainer? container) => container switch
-    {
-        RvmContainer.Mp4 => OutputFormat.Mp4,
-        RvmContainer.Mov => OutputFormat.Mov,
-        RvmContainer.Webm => OutputFormat.Webm,
-        RvmContainer.Mkv => OutputFormat.Mkv,
-        _ => null,
-    };
-
-    /// <summary>The outputs -Output asks for, composition first.</summary>
-    internal static List<OutputKind> KindsOf(RvmOutput[] output) =>
-        new[] { (RvmOutput.Composition, OutputKind.Composition), (RvmOutput.Alpha, OutputKind.Alpha), (RvmOutput.Foreground, OutputKind.Foreground) }
-            .Where(k => output.Any(o => (o & k.Item1) != 0)).Select(k => k.Item2).ToList();
-
     private ConversionRequest BuildRequest(string input)
     {
-        var request = new ConversionRequest
-        {
-            Input = input,
-            PngSequence = OutputType == RvmOutputType.PngSequence,
-            Background = _background,
-            DownsampleRatio = DownsampleRatio,
-            VideoBitrateMbps = VideoBitrate,
-            Quality = Quality,
-            HardwareVideo = HardwareVideo,
-            ErrorTolerance = ErrorTolerance,
-            MaxMemoryBytes = MaxMemory,
-        };
-        if (InputResize != null) (request.ResizeWidth, request.ResizeHeight) = (InputResize[0], InputResize[1]);
-        request.ImageSequenceFrameRate = FrameRateParameter.Parse(FrameRate);
-
+        var request = NewRequest(input, _background);
         bool explicitPaths = CompositionPath != null || AlphaPath != null || ForegroundPath != null;
         if (explicitPaths)
         {
@@ -268,7 +173,7 @@ public sealed class ConvertRvmVideoCommand : RvmPathCmdlet
             return request;
         }
 
-        OutputNaming.NameOutputs(request, Destination, KindsOf(Output), FormatOf(Container));
+        NameOutputs(request, Destination);
         return request;
     }
 }

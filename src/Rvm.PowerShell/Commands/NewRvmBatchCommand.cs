@@ -17,7 +17,7 @@ namespace Rvm.PowerShell.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.New, "RvmBatch", DefaultParameterSetName = PathSet)]
 [OutputType(typeof(RvmBatch))]
-public sealed class NewRvmBatchCommand : RvmPathCmdlet
+public sealed class NewRvmBatchCommand : RvmConversionCmdlet
 {
     private BatchBuilder? _builder;
     private Matting.Background _background = Matting.Background.Default;
@@ -28,62 +28,6 @@ public sealed class NewRvmBatchCommand : RvmPathCmdlet
 
     [Parameter]
     public string? JobFolder { get; set; }
-
-    [Parameter]
-    public RvmOutput[] Output { get; set; } = { RvmOutput.Composition };
-
-    [Parameter]
-    public RvmOutputType OutputType { get; set; } = RvmOutputType.Video;
-
-    [Parameter]
-    public RvmContainer? Container { get; set; }
-
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    [ArgumentCompleter(typeof(BackgroundCompleter))]
-    public string Background { get; set; } = "120,255,155";
-
-    [Parameter]
-    [ValidateDownsampleRatio]
-    public float? DownsampleRatio { get; set; }
-
-    [Parameter]
-    [ValidateCount(2, 2)]
-    [ValidateRange(2, 16384)]
-    public int[]? InputResize { get; set; }
-
-    [Parameter]
-    public string FrameRate { get; set; } = "30";
-
-    [Parameter]
-    [ValidateRange(0.05, 1000.0)]
-    public double? VideoBitrate { get; set; }
-
-    [Parameter]
-    [ValidateRange(0, 63)]
-    public int? Quality { get; set; }
-
-    [Parameter]
-    public RvmModel? Model { get; set; }
-
-    [Parameter]
-    public ExecutionDevice Device { get; set; } = ExecutionDevice.Auto;
-
-    [Parameter]
-    public SwitchParameter HardwareVideo { get; set; }
-
-    [Parameter]
-    public DecodeErrorTolerance ErrorTolerance { get; set; } = DecodeErrorTolerance.Strict;
-
-    [Parameter]
-    [ValidateRange(1L, long.MaxValue)]
-    public long? MaxMemory { get; set; }
-
-    [Parameter]
-    public SwitchParameter Force { get; set; }
-
-    [Parameter]
-    public SwitchParameter IncludeRvmOutput { get; set; }
 
     protected override void BeginProcessing()
     {
@@ -139,21 +83,8 @@ public sealed class NewRvmBatchCommand : RvmPathCmdlet
 
     private ConversionRequest BuildRequest(string input)
     {
-        var request = new ConversionRequest
-        {
-            Input = input,
-            PngSequence = OutputType == RvmOutputType.PngSequence,
-            Background = _background,
-            DownsampleRatio = DownsampleRatio,
-            VideoBitrateMbps = VideoBitrate,
-            Quality = Quality,
-            HardwareVideo = HardwareVideo,
-            ErrorTolerance = ErrorTolerance,
-            MaxMemoryBytes = MaxMemory,
-            ImageSequenceFrameRate = FrameRateParameter.Parse(FrameRate),
-        };
-        if (InputResize != null) (request.ResizeWidth, request.ResizeHeight) = (InputResize[0], InputResize[1]);
-        OutputNaming.NameOutputs(request, Destination, ConvertRvmVideoCommand.KindsOf(Output), ConvertRvmVideoCommand.FormatOf(Container));
+        var request = NewRequest(input, _background);
+        NameOutputs(request, Destination);
         return request;
     }
 

@@ -1,0 +1,122 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using Rvm.Inference;
+using Rvm.Matting;
+using Rvm.Media;
+using Rvm.PowerShell.Commands;
+
+namespace Rvm.PowerShell.Infrastructure;
+
+/// <summary>
+/// What Convert-RvmVideo and New-RvmBatch share: the parameters that decide a conversion (outputs, background, size,
+/// codecs, model, damage, memory, existing outputs), declared once, and the request they make of an input.
+/// </summary>
+public abstract class RvmConversionCmdlet : RvmPathCmdlet
+{
+    [Parameter]
+    public RvmOutput[] Output { get; set; } = { RvmOutput.Composition };
+
+    [Parameter]
+    public RvmOutputType OutputType { get; set; } = RvmOutputType.Video;
+
+    /// <summary>Container for outputs named under -Destination: Mp4 (default; Mov for a transparent composition), Mov, Webm, Mkv.</summary>
+    [Parameter]
+    public RvmContainer? Container { get; set; }
+
+    /// <summary>A colour (name, '#rrggbb', 'r,g,b'), a picture or video file, or 'Transparent'.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(BackgroundCompleter))]
+    public string Background { get; set; } = "120,255,155";
+
+    [Parameter]
+    [ValidateDownsampleRatio]
+    public float? DownsampleRatio { get; set; }
+
+    /// <summary>Width and height the input is scaled to first.</summary>
+    [Parameter]
+    [ValidateCount(2, 2)]
+    [ValidateRange(2, 16384)]
+    public int[]? InputResize { get; set; }
+
+    /// <summary>Frame rate of a folder of pictures, e.g. 30 or 30000/1001.</summary>
+    [Parameter]
+    public string FrameRate { get; set; } = "30";
+
+    /// <summary>Video bitrate in megabits per second; default: each codec's quality setting.</summary>
+    [Parameter]
+    [ValidateRange(0.05, 1000.0)]
+    public double? VideoBitrate { get; set; }
+
+    /// <summary>Codec quality: CRF for H.264 (default 18) and VP9 (default 30); lower is better.</summary>
+    [Parameter]
+    [ValidateRange(0, 63)]
+    public int? Quality { get; set; }
+
+    [Parameter]
+    public RvmModel? Model { get; set; }
+
+    /// <summary>Device for the default model when -Model is not given.</summary>
+    [Parameter]
+    public ExecutionDevice Device { get; set; } = ExecutionDevice.Auto;
+
+    /// <summary>Decode on the GPU and encode H.264 with NVENC where ffmpeg can; the CPU codecs otherwise, with a Verbose line.</summary>
+    [Parameter]
+    public SwitchParameter HardwareVideo { get; set; }
+
+    /// <summary>Strict (default): a decode error fails the input. Conceal: damaged frames are concealed or left out, each named in a warning.</summary>
+    [Parameter]
+    public DecodeErrorTolerance ErrorTolerance { get; set; } = DecodeErrorTolerance.Strict;
+
+    /// <summary>Refuse an input whose conversion is estimated to need more memory than this, in bytes (e.g. 8GB); default: half of this machine's memory.</summary>
+    [Parameter]
+    [ValidateRange(1L, long.MaxValue)]
+    public long? MaxMemory { get; set; }
+
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    /// <summary>Convert inputs that are themselves Rvm's outputs (recognised by the tag Rvm writes into them); skipped otherwise.</summary>
+    [Parameter]
+    public SwitchParameter IncludeRvmOutput { get; set; }
+
+    /// <summary>The request for one input with this command's settings; its output paths are left to the caller.</summary>
+    internal ConversionRequest NewRequest(string input, Matting.Background background)
+    {
+        var request = new ConversionRequest
+        {
+            Input = input,
+            PngSequence = OutputType == RvmOutputType.PngSequence,
+            Background = background,
+            DownsampleRatio = DownsampleRatio,
+            VideoBitrateMbps = VideoBitrate,
+            Quality = Quality,
+            HardwareVideo = HardwareVideo,
+            ErrorTolerance = ErrorTolerance,
+            MaxMemoryBytes = MaxMemory,
+            ImageSequenceFrameRate = FrameRateParameter.Parse(FrameRate),
+        };
+        if (InputResize != null) (request.ResizeWidth, request.ResizeHeight) = (InputResize[0], InputResize[1]);
+        return request;
+    }
+
+    /// <summary>Names the outputs &lt;input name&gt;.&lt;kind&gt;.&lt;ext&gt; under <paramref name="destination"/> (null: beside the input).</summary>
+    internal void NameOutputs(ConversionRequest request, string? destination) =>
+        OutputNaming.NameOutputs(request, destination, KindsOf(Output), FormatOf(Container));
+
+    /// <summary>The format of outputs named under -Destination; null: Rvm's default for the background.</summary>
+    private static OutputFormat? FormatOf(RvmContainer? container) => container switch
+    {
+        RvmContainer.Mp4 => OutputFormat.Mp4,
+        RvmContainer.Mov => OutputFormat.Mov,
+        RvmContainer.Webm => OutputFormat.Webm,
+        RvmContainer.Mkv => OutputFormat.Mkv,
+        _ => null,
+    };
+
+    /// <summary>The outputs -Output asks for, composition first.</summary>
+    private static List<OutputKind> KindsOf(RvmOutput[] output) =>
+        new[] { (RvmOutput.Composition, OutputKind.Composition), (RvmOutput.Alpha, OutputKind.Alpha), (RvmOutput.Foreground, OutputKind.Foreground) }
+            .Where(k => output.Any(o => (o & k.Item1) != 0)).Select(k => k.Item2).ToList();
+}
