@@ -1,6 +1,4 @@
 using System.IO;
-using System.Text;
-using Rvm.IO;
 
 namespace Rvm.Batch;
 
@@ -20,16 +18,4 @@ internal sealed class BatchFolder
     public string KubernetesFolder => System.IO.Path.Combine(Path, "kubernetes");
     public string ResultPath(int index) => System.IO.Path.Combine(ResultsFolder, $"{index}.json");
 
-    /// <summary>Writes a whole file or none (a task stopped midway never leaves half a result for Get-RvmBatch to read).</summary>
-    public static void WriteAtomically(string path, string text)
-    {
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
-        var temp = AtomicFile.TempNameFor(path);
-        try
-        {
-            File.WriteAllText(temp, text, new UTF8Encoding(false));
-            AtomicFile.Commit(temp, path);
-        }
-        finally { AtomicFile.TryDelete(temp); }
-    }
 }

@@ -1,3 +1,4 @@
+using Rvm.IO;
 using System;
 using System.Collections.Generic;
 using System.IO;
@@ -83,7 +84,7 @@ internal sealed class BatchPlan
         }
     }
 
-    public void Save(BatchFolder folder) => BatchFolder.WriteAtomically(folder.PlanPath, ToJson());
+    public void Save(BatchFolder folder) => AtomicFile.WriteAllText(folder.PlanPath, ToJson());
 
     public static BatchPlan Load(BatchFolder folder)
     {

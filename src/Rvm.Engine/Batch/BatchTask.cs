@@ -1,3 +1,4 @@
+using Rvm.IO;
 using System;
 using System.Diagnostics;
 using System.IO;
@@ -77,11 +78,11 @@ internal static class BatchTask
         {
             task.Error = e.Message;
             task.ElapsedSeconds = clock.Elapsed.TotalSeconds;
-            BatchFolder.WriteAtomically(folder.ResultPath(entry.Index), task.ToJson());
+            AtomicFile.WriteAllText(folder.ResultPath(entry.Index), task.ToJson());
             throw new BatchTaskException(task, e);
         }
         task.ElapsedSeconds = clock.Elapsed.TotalSeconds;
-        BatchFolder.WriteAtomically(folder.ResultPath(entry.Index), task.ToJson());
+        AtomicFile.WriteAllText(folder.ResultPath(entry.Index), task.ToJson());
         return task;
     }
 }

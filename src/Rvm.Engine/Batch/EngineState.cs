@@ -1,3 +1,4 @@
+using Rvm.IO;
 using System.IO;
 using System.Text.Json;
 
@@ -10,7 +11,7 @@ internal sealed class EngineState
     public string JobId { get; set; } = "";
 
     public void Save(BatchFolder folder) =>
-        BatchFolder.WriteAtomically(folder.EnginePath, JsonSerializer.Serialize(new { Engine, JobId }));
+        AtomicFile.WriteAllText(folder.EnginePath, JsonSerializer.Serialize(new { Engine, JobId }));
 
     public static EngineState? Load(BatchFolder folder)
     {

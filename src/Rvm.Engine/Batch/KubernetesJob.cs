@@ -1,3 +1,4 @@
+using Rvm.IO;
 using System;
 using System.Collections.Generic;
 using System.IO;
@@ -60,7 +61,7 @@ internal static class KubernetesJob
 
     public static string Write(BatchPlan plan, BatchFolder folder, int throttle, string image, string claim)
     {
-        BatchFolder.WriteAtomically(YamlPath(folder), Yaml(plan, folder, throttle, image, claim));
+        AtomicFile.WriteAllText(YamlPath(folder), Yaml(plan, folder, throttle, image, claim));
         return YamlPath(folder);
     }
 

@@ -1,3 +1,4 @@
+using Rvm.IO;
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
@@ -35,7 +36,7 @@ internal static class SlurmEngine
     public static string Submit(BatchPlan plan, BatchFolder folder, IReadOnlyList<int> indexes, int throttle, string? partition, IEnumerable<string> extra)
     {
         Directory.CreateDirectory(folder.SlurmFolder);
-        BatchFolder.WriteAtomically(ScriptPath(folder), Script(plan, folder));
+        AtomicFile.WriteAllText(ScriptPath(folder), Script(plan, folder));
         var arguments = new List<string> { "--parsable", $"--array={string.Join(",", indexes)}%{throttle}", $"--chdir={folder.Path}" };
         if (!string.IsNullOrEmpty(partition)) arguments.Add($"--partition={partition}");
         arguments.AddRange(extra);

@@ -23,6 +23,19 @@ internal static class AtomicFile
         else File.Move(tempPath, finalPath);
     });
 
+    /// <summary>Writes UTF-8 text (no BOM) whole: under a temporary name, then renamed into place; the folder is made if missing.</summary>
+    public static void WriteAllText(string path, string text)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        var temp = TempNameFor(path);
+        try
+        {
+            File.WriteAllText(temp, text, new System.Text.UTF8Encoding(false));
+            Commit(temp, path);
+        }
+        finally { TryDelete(temp); }
+    }
+
     public static void TryDelete(string path)
     {
         try { if (File.Exists(path)) File.Delete(path); }
