@@ -221,7 +221,10 @@ function Invoke-Package {
 function Read-TrxCounts([string] $Path) {
     $trx = [xml](Get-Content -Raw $Path)
     $counters = $trx.TestRun.ResultSummary.Counters
-    [pscustomobject]@{ Passed = [int]$counters.passed; Failed = [int]$counters.failed + [int]$counters.error; Skipped = [int]$counters.notExecuted }
+    # The failures by name and first line, printed again beside the summary: CI keeps only the log's tail.
+    $failures = @($trx.TestRun.Results.UnitTestResult | Where-Object outcome -ne 'Passed' | Where-Object outcome -ne 'NotExecuted' |
+        ForEach-Object { "$($_.testName): $((($_.Output.ErrorInfo.Message) -split "`n")[0])" })
+    [pscustomobject]@{ Passed = [int]$counters.passed; Failed = [int]$counters.failed + [int]$counters.error; Skipped = [int]$counters.notExecuted; Failures = $failures }
 }
 
 function Invoke-Test {
@@ -231,7 +234,7 @@ function Invoke-Test {
     & dotnet test (Join-Path $Root 'tests/Rvm.Engine.Tests') -c $Configuration --no-build --nologo `
         --logger 'trx;LogFileName=engine.trx' --logger 'console;verbosity=normal' --results-directory $results
     $engine = if (Test-Path (Join-Path $results 'engine.trx')) { Read-TrxCounts (Join-Path $results 'engine.trx') }
-              else { [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0 } }
+              else { [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0; Failures = @('the engine tests wrote no results') } }
 
     Write-Step 'Module tests (Pester, fresh pwsh against out/Rvm)'
     $summary = Join-Path $results 'pester.json'
@@ -246,17 +249,20 @@ Import-Module '$($pester -replace "'", "''")'
 `$config.TestResult.Enabled = `$true
 `$config.TestResult.OutputPath = '$((Join-Path $results 'pester.xml') -replace "'", "''")'
 `$r = Invoke-Pester -Configuration `$config
-@{ Passed = `$r.PassedCount; Failed = `$r.FailedCount + `$r.FailedBlocksCount + `$r.FailedContainersCount; Skipped = `$r.SkippedCount + `$r.NotRunCount } |
+@{ Passed = `$r.PassedCount; Failed = `$r.FailedCount + `$r.FailedBlocksCount + `$r.FailedContainersCount; Skipped = `$r.SkippedCount + `$r.NotRunCount
+   Failures = @(`$r.Failed | ForEach-Object { "`$(`$_.ExpandedPath): `$(((`$_.ErrorRecord | Select-Object -First 1) -split "``n")[0])" }) +
+              @(`$r.FailedBlocks + `$r.FailedContainers | ForEach-Object { "`$(`$_.Name ?? `$_.Item): failed to run" }) } |
     ConvertTo-Json | Set-Content '$($summary -replace "'", "''")'
 "@
     $env:RVM_MODULE_PATH = Join-Path $ModuleDir 'Rvm.psd1'
     Invoke-Pwsh @('-NoProfile', '-NonInteractive', '-Command', $runner)
     $module = if (Test-Path $summary) { Get-Content -Raw $summary | ConvertFrom-Json }
-              else { [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0 } }
+              else { [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0; Failures = @('the module tests wrote no results') } }
 
     $passed = $engine.Passed + $module.Passed
     $failed = $engine.Failed + $module.Failed
     $skipped = $engine.Skipped + $module.Skipped
+    foreach ($failure in @($engine.Failures) + @($module.Failures)) { if ($failure) { Write-Host "FAILED $failure" } }
     Write-Host "Engine: $($engine.Passed) passed, $($engine.Failed) failed, $($engine.Skipped) skipped. Module: $($module.Passed) passed, $($module.Failed) failed, $($module.Skipped) skipped."
     Write-Output "$passed passed, $failed failed, $skipped skipped"
     if ($failed -gt 0 -or $passed -eq 0) { throw "Tests failed: $failed failed, $passed passed." }

@@ -235,8 +235,10 @@ public sealed class OutputSafetyTests : IDisposable
     [Fact]
     public void TerminationCancelsEveryRunAndWaitsForItsCleanUp()
     {
+        // A registry of its own: the process's would also cancel conversions other tests run meanwhile.
+        var signal = new TerminationSignal();
         using var stop = new CancellationTokenSource();
-        var run = TerminationSignal.Register(stop);
+        var run = signal.Register(stop);
         bool cleanedUp = false;
         var worker = new Thread(() =>
         {
@@ -246,7 +248,7 @@ public sealed class OutputSafetyTests : IDisposable
             run.Dispose();
         });
         worker.Start();
-        TerminationSignal.StopAll(TimeSpan.FromSeconds(10));
+        signal.StopAll(TimeSpan.FromSeconds(10));
         Assert.True(stop.IsCancellationRequested);
         Assert.True(cleanedUp);
         worker.Join();

@@ -35,7 +35,7 @@ internal sealed class VideoConverter
         if (plan.Skip) throw new InvalidOperationException($"'{plan.Request.Input}' is not to be converted: {plan.SkipReason}.");
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         // SIGTERM (schedulers, systemd, scancel) stops this conversion like Ctrl+C: temporaries go before the process does.
-        using var termination = TerminationSignal.Register(stop);
+        using var termination = TerminationSignal.Process.Register(stop);
         var claims = ClaimOutputs(plan);
         try { return Convert(plan, claims, progress, stop, verbose, warning); }
         finally { foreach (var claim in claims) claim.Dispose(); }

@@ -12,32 +12,42 @@ namespace Rvm.Threading;
 /// later run first, and PowerShell's exits the process only after ours returns: ours cancels every running
 /// conversion and waits, at most <see cref="CleanupLimit"/>, until each has removed what it made.
 /// </summary>
-internal static class TerminationSignal
+internal sealed class TerminationSignal
 {
     /// <summary>A scheduler sends SIGKILL some seconds after SIGTERM (Slurm's KillWait and Kubernetes' grace period default to 30 s).</summary>
     private static readonly TimeSpan CleanupLimit = TimeSpan.FromSeconds(10);
-    private static readonly object Gate = new object();
-    private static readonly List<Run> Running = new List<Run>();
     private static object? _registration;
-    private static bool _hooked;
+
+    /// <summary>The process's runs, which SIGTERM stops. Tests make their own registry, so stopping it cannot cancel another test's conversion.</summary>
+    public static TerminationSignal Process { get; } = new TerminationSignal(hookSignal: true);
+
+    private readonly object _gate = new object();
+    private readonly List<Run> _running = new List<Run>();
+    private bool _hooked;
+
+    internal TerminationSignal(bool hookSignal = false) => _hooked = !hookSignal;
 
     /// <summary>Cancels <paramref name="stop"/> on SIGTERM; disposing the result says the run has cleaned up.</summary>
-    public static IDisposable Register(CancellationTokenSource stop)
+    public IDisposable Register(CancellationTokenSource stop)
     {
-        var run = new Run(stop);
-        lock (Gate)
+        var run = new Run(this, stop);
+        lock (_gate)
         {
-            Hook();
-            Running.Add(run);
+            if (!_hooked)
+            {
+                _hooked = true;
+                Hook();
+            }
+            _running.Add(run);
         }
         return run;
     }
 
-    /// <summary>What SIGTERM does, callable from tests: cancel every run and wait until each has cleaned up.</summary>
-    internal static void StopAll(TimeSpan limit)
+    /// <summary>What SIGTERM does: cancel every run and wait until each has cleaned up.</summary>
+    internal void StopAll(TimeSpan limit)
     {
         Run[] runs;
-        lock (Gate) runs = Running.ToArray();
+        lock (_gate) runs = _running.ToArray();
         foreach (var run in runs)
         {
             try { run.Stop.Cancel(); }
@@ -54,8 +64,6 @@ internal static class TerminationSignal
     /// <summary>PosixSignalRegistration exists from .NET 6 on; this assembly targets netstandard2.0, so it is found at run time.</summary>
     private static void Hook()
     {
-        if (_hooked) return;
-        _hooked = true;
         var assembly = typeof(System.Runtime.InteropServices.Marshal).Assembly;
         var registrationType = Type.GetType("System.Runtime.InteropServices.PosixSignalRegistration, System.Runtime.InteropServices")
             ?? assembly.GetType("System.Runtime.InteropServices.PosixSignalRegistration");
@@ -69,18 +77,20 @@ internal static class TerminationSignal
         _registration = create?.Invoke(null, new[] { Enum.Parse(signalType, "SIGTERM"), callback });
     }
 
-    private static void OnSignal(object context) => StopAll(CleanupLimit);
+    private static void OnSignal(object context) => Process.StopAll(CleanupLimit);
 
     private sealed class Run : IDisposable
     {
-        public Run(CancellationTokenSource stop) => Stop = stop;
+        private readonly TerminationSignal _owner;
+
+        public Run(TerminationSignal owner, CancellationTokenSource stop) => (_owner, Stop) = (owner, stop);
 
         public CancellationTokenSource Stop { get; }
         public ManualResetEventSlim Done { get; } = new ManualResetEventSlim();
 
         public void Dispose()
         {
-            lock (Gate) Running.Remove(this);
+            lock (_owner._gate) _owner._running.Remove(this);
             Done.Set();
         }
     }
