@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.IO;
 using System.Threading;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
@@ -37,8 +38,11 @@ internal sealed class MattingSession : IDisposable
     private OrtValue? _outputA;
     private OrtValue? _outputB;
     private readonly List<IDisposable> _owned = new List<IDisposable>();
+    // The states the next run reads (the first run's outputs, a device set, a restored or snapshot state), the
+    // set the next run writes, and the two sets that take turns once the shapes are known.
     private OrtValue[]? _statesIn;
     private OrtValue[]? _statesOut;
+    private OrtValue[]? _setA, _setB;
     private readonly RunOptions _runOptions = new RunOptions();
     // The coefficient cut: the resize's column table.
     private readonly (int[] Lower, int[] Upper, float[] Weight) _columns;
@@ -172,12 +176,15 @@ internal sealed class MattingSession : IDisposable
     /// <summary>One band of an fp16 run's fgr and pha widened to the buffer's floats.</summary>
     private void WidenBand(int index) => _widening!.WidenBand(index, Runner.Bands);
 
-    /// <summary>Runs the loaded frame through the whole graph (no coefficient cut); fgr and pha land in <paramref name="output"/>, the state moves on.</summary>
-    public void Run(MatteBuffer output, CancellationToken cancel = default)
+    /// <summary>
+    /// Runs the loaded frame through the whole graph (no coefficient cut); fgr and pha land in <paramref name="output"/>,
+    /// the state moves on. With <paramref name="snapshot"/>, the state after this frame is also left there (a checkpoint).
+    /// </summary>
+    public void Run(MatteBuffer output, CancellationToken cancel = default, StateSnapshot? snapshot = null)
     {
         if (HasCoefficientCut) throw new InvalidOperationException("This session runs the coefficient cut: RunCoefficients, then the guided filter's tail.");
         (_outputA, _outputB) = (output.ForegroundValue, output.AlphaValue);
-        Execute(cancel);
+        Execute(cancel, snapshot);
         if (output.IsFp16)
         {
             _widening = output;
@@ -186,26 +193,49 @@ internal sealed class MattingSession : IDisposable
         }
     }
 
-    /// <summary>Runs the loaded frame to its guided filter's coefficients only (coefficient cut); the state moves on.</summary>
-    public void RunCoefficients(CoefficientFrame output, CancellationToken cancel = default)
+    /// <summary>Runs the loaded frame to its guided filter's coefficients only (coefficient cut); the state moves on, and into <paramref name="snapshot"/> if given.</summary>
+    public void RunCoefficients(CoefficientFrame output, CancellationToken cancel = default, StateSnapshot? snapshot = null)
     {
         if (!HasCoefficientCut) throw new InvalidOperationException("This session has no coefficient cut.");
         (_outputA, _outputB) = (output.AValue, output.BValue);
-        Execute(cancel);
+        Execute(cancel, snapshot);
     }
 
-    private void Execute(CancellationToken cancel)
+    /// <summary>Whether a state exists to snapshot or go on from: after the first frame, or after <see cref="Restore"/>.</summary>
+    public bool HasState => _statesIn != null;
+
+    /// <summary>A host buffer of this session's state shapes, for <see cref="Run"/>'s and <see cref="RunCoefficients"/>'s snapshots.</summary>
+    public StateSnapshot CreateSnapshot()
+    {
+        if (_statesIn == null) throw new InvalidOperationException("The state's shapes are known after the first frame.");
+        var shapes = new long[4][];
+        for (int i = 0; i < 4; i++) shapes[i] = _statesIn[i].GetTensorTypeAndShape().Shape;
+        return new StateSnapshot(shapes, _model.IsFp16);
+    }
+
+    /// <summary>Starts this session from a saved state instead of the initial one; keep <paramref name="state"/> alive until the first run has ended.</summary>
+    public void Restore(StateSnapshot state)
+    {
+        if (_statesIn != null || FramesRun != 0) throw new InvalidOperationException("A session is restored before its first frame.");
+        if (state.IsFp16 != _model.IsFp16) throw new InvalidDataException("The saved state's precision is not the model's.");
+        _statesIn = state.Values;
+    }
+
+    private void Execute(CancellationToken cancel, StateSnapshot? snapshot = null)
     {
         if (_model.IsDisposed) throw new ObjectDisposedException(nameof(RvmModel), "The model was disposed during the conversion.");
+        if (snapshot != null && _statesIn == null) throw new InvalidOperationException("A snapshot needs the state's shapes, known after the first frame.");
         var inputs = _statesIn ?? _initialStates;
         _binding.BindInput(_srcName, _srcValue);
         _binding.BindOutput(_outputNames[0], _outputA!);
         _binding.BindOutput(_outputNames[1], _outputB!);
         for (int i = 0; i < 4; i++) _binding.BindInput(ModelContract.StateInputs[i], inputs[i]);
-        if (_statesOut == null)
+        // A snapshot run writes the state to host memory (ONNX Runtime copies it off a GPU); the next run reads it from there.
+        var outputs = snapshot?.Values ?? _statesOut;
+        if (outputs == null)
             foreach (var name in ModelContract.StateOutputs) _binding.BindOutputToDevice(name, _model.StateMemory);
         else
-            for (int i = 0; i < 4; i++) _binding.BindOutput(ModelContract.StateOutputs[i], _statesOut[i]);
+            for (int i = 0; i < 4; i++) _binding.BindOutput(ModelContract.StateOutputs[i], outputs[i]);
 
         using (cancel.Register(() => _runOptions.Terminate = true))
         {
@@ -227,8 +257,13 @@ internal sealed class MattingSession : IDisposable
             }
         }
 
-        if (_statesOut == null) AdoptFirstStates();
-        else (_statesIn, _statesOut) = (_statesOut, _statesIn);
+        if (snapshot != null) _statesIn = snapshot.Values;
+        else if (_statesOut == null) AdoptFirstStates();
+        else
+        {
+            _statesIn = _statesOut;
+            _statesOut = ReferenceEquals(_statesOut, _setA) ? _setB : _setA;
+        }
         FramesRun++;
     }
 
@@ -253,15 +288,15 @@ internal sealed class MattingSession : IDisposable
             if (state >= 0) first[state] = output.Value;
             else output.Value.Dispose();
         }
-        _statesIn = first;
-        _statesOut = new OrtValue[4];
+        _statesIn = _setA = first;
+        _statesOut = _setB = new OrtValue[4];
         for (int i = 0; i < 4; i++)
         {
             var shape = first[i].GetTensorTypeAndShape().Shape;
-            _statesOut[i] = _model.AllocateState(shape);
+            _setB[i] = _model.AllocateState(shape);
         }
-        foreach (var v in _statesIn) _owned.Add(v);
-        foreach (var v in _statesOut) _owned.Add(v);
+        foreach (var v in _setA) _owned.Add(v);
+        foreach (var v in _setB) _owned.Add(v);
     }
 
     public void Dispose()

@@ -22,9 +22,14 @@ public sealed class RvmModel : IDisposable
     private readonly Lazy<InferenceSession?> _coefficients;
     private int _disposed;
 
+    private readonly ResolvedModel _resolved;
+    private readonly SessionSettings _settings;
+
     private RvmModel(InferenceSession session, ResolvedModel resolved, string sha256, SessionSettings settings, string device, int threads, bool fp16)
     {
         _session = session;
+        _resolved = resolved;
+        _settings = settings;
         int deviceId = settings.DeviceId;
         GpuId = deviceId;
         _fp16 = fp16;
@@ -198,6 +203,17 @@ public sealed class RvmModel : IDisposable
             session.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// The same network with its own sessions on <paramref name="threads"/> CPU threads: parallel segments divide the
+    /// cores among themselves instead of each asking for all of them. The caller disposes it.
+    /// </summary>
+    internal RvmModel WithThreadCount(int threads)
+    {
+        var settings = CopyOn(_settings.Device, _settings);
+        settings.ThreadCount = threads;
+        return Load(_resolved, settings);
     }
 
     /// <summary>

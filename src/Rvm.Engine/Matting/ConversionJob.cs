@@ -8,6 +8,7 @@ using System.Threading;
 using Rvm.Inference;
 using Rvm.IO;
 using Rvm.Media;
+using Rvm.Segments;
 
 namespace Rvm.Matting;
 
@@ -46,11 +47,20 @@ internal sealed class ConversionJob
     // NUT timestamps cannot be negative; an input that starts below zero is shifted, and only the NUT sees it.
     private long _ptsShift;
     private readonly HardwareVideoChoice _hardware;
+    // A part of a conversion in chunks: its window of timestamps, its chunks and checkpoints; null writes the outputs directly.
+    private readonly PartRun? _part;
+    private (long PreRollFrom, long From, long? To) _window;
+    private int _windowKnown;
+    // Two state buffers at most, made at the first checkpoint: one being saved while the network fills the other.
+    private readonly BlockingCollection<StateSnapshot> _freeSnapshots = new BlockingCollection<StateSnapshot>();
+    private int _snapshotsMade;
 
     /// <param name="clock">Started by the caller, so the result's elapsed time counts the opening of the source too.</param>
+    /// <param name="part">Runs one part of a conversion in chunks (<see cref="Segments.SegmentPlan"/>); null writes the outputs directly and commits them.</param>
     public ConversionJob(RvmModel model, ConversionPlan plan, IReadOnlyList<OutputClaim> claims, IFrameSource source,
-        Action<ConversionProgress>? progress, CancellationTokenSource stop, Stopwatch clock, HardwareVideoChoice hardware)
+        Action<ConversionProgress>? progress, CancellationTokenSource stop, Stopwatch clock, HardwareVideoChoice hardware, PartRun? part = null)
     {
+        _part = part;
         _hardware = hardware;
         _model = model;
         _plan = plan;
@@ -65,6 +75,7 @@ internal sealed class ConversionJob
         _stop = stop;
         _clock = clock;
         _session = new MattingSession(model, width, height, _ratio);
+        if (part?.Resume?.State != null) _session.Restore(part.Resume.State);
         if (_session.HasCoefficientCut)
         {
             // The frame's bytes travel on to the writer with its coefficients (a few MB at the network's size):
@@ -93,18 +104,27 @@ internal sealed class ConversionJob
         return buffer;
     }
 
+    /// <summary>Runs the conversion (or the part) to its end; returns the frames written in this run.</summary>
     public long Run()
     {
         var decode = Start("Rvm decode", Decode);
         var infer = Start("Rvm inference", Infer);
         long frames = 0;
         var writers = new List<(VideoFileWriter Writer, OutputKind Kind)>();
+        using var chunks = _part != null
+            ? new ChunkWriter(_part.Work, _part.Range.Index, _part.Segments.Fingerprint, _plan.Outputs, _part.Resume, OpenChunkWriter, _part.OutputMicroseconds)
+            : null;
         try
         {
-            frames = Write(writers);
+            frames = chunks != null ? WriteChunks(chunks) : Write(writers);
             decode.Join();
             infer.Join();
             ThrowIfFailed();
+            if (chunks != null)
+            {
+                chunks.Finish(_source.TimeBase);
+                return frames;
+            }
             // Every output is finished before any is moved into place: all or nothing.
             foreach (var (writer, _) in writers) writer.Finish();
             OutputCommit.CommitAll(_claims);
@@ -162,10 +182,32 @@ internal sealed class ConversionJob
             {
                 var buffer = _freeFrames.Take(token);
                 if (!_source.TryRead(buffer, out var pts)) break;
+                if (_part != null)
+                {
+                    var window = Window();
+                    // Before the window (the seek's key frame came earlier), or past it: the next part's.
+                    if (pts < window.PreRollFrom)
+                    {
+                        _freeFrames.Add(buffer);
+                        continue;
+                    }
+                    if (pts >= window.To) break;
+                }
                 _decoded.Add((buffer, pts), token);
             }
         }
         finally { _decoded.CompleteAdding(); }
+    }
+
+    /// <summary>The part's window, resolved once the source knows its time base (with its first frame).</summary>
+    private (long PreRollFrom, long From, long? To) Window()
+    {
+        if (Volatile.Read(ref _windowKnown) == 0)
+        {
+            _window = _part!.Window(_source.TimeBase);
+            Volatile.Write(ref _windowKnown, 1);
+        }
+        return _window;
     }
 
     private void Infer()
@@ -173,27 +215,61 @@ internal sealed class ConversionJob
         try
         {
             var token = _stop.Token;
+            // Frames of this part so far, counting those of the chunks a resumed part has already: a chunk ends at every multiple.
+            long done = _part?.Resume?.FramesDone ?? 0;
+            int perChunk = _part?.Segments.CheckpointFrames ?? 0;
             foreach (var (pixels, pts) in _decoded.GetConsumingEnumerable(token))
             {
+                // A pre-roll frame runs only to warm the state: its outputs are dropped.
+                bool warmUp = _part != null && pts < Window().From;
+                StateSnapshot? checkpoint = null;
+                if (!warmUp && perChunk > 0 && ++done % perChunk == 0) checkpoint = TakeSnapshot(token);
                 if (_session.HasCoefficientCut)
                 {
                     var coefficients = _freeCoefficients.Take(token);
                     _session.LoadPlanarGbr(pixels);
-                    _session.RunCoefficients(coefficients, token);
-                    _matted.Add(new MattedFrame(pts, null, pixels, coefficients), token);
+                    _session.RunCoefficients(coefficients, token, checkpoint);
+                    if (warmUp)
+                    {
+                        _freeCoefficients.Add(coefficients);
+                        _freeFrames.Add(pixels);
+                        continue;
+                    }
+                    _matted.Add(new MattedFrame(pts, null, pixels, coefficients, checkpoint), token);
                     continue;
                 }
                 var matte = _freeMattes.Take(token);
                 _session.LoadPlanarGbr(pixels);
                 _freeFrames.Add(pixels);
-                _session.Run(matte, token);
-                _matted.Add(new MattedFrame(pts, matte, null, null), token);
+                _session.Run(matte, token, checkpoint);
+                if (warmUp)
+                {
+                    _freeMattes.Add(matte);
+                    continue;
+                }
+                _matted.Add(new MattedFrame(pts, matte, null, null, checkpoint), token);
             }
         }
         finally { _matted.CompleteAdding(); }
     }
 
-    private long Write(List<(VideoFileWriter Writer, OutputKind Kind)> writers)
+    private StateSnapshot TakeSnapshot(CancellationToken token)
+    {
+        if (_freeSnapshots.TryTake(out var snapshot)) return snapshot;
+        if (_snapshotsMade < 2)
+        {
+            _snapshotsMade++;
+            return Own(_session.CreateSnapshot());
+        }
+        return _freeSnapshots.Take(token);
+    }
+
+    private long WriteChunks(ChunkWriter chunks) => Write(null, chunks);
+
+    private long Write(List<(VideoFileWriter Writer, OutputKind Kind)> writers) => Write(writers, null);
+
+    /// <summary>The writer stage: composes each frame and writes it into the outputs, or into the part's chunks.</summary>
+    private long Write(List<(VideoFileWriter Writer, OutputKind Kind)>? writers, ChunkWriter? chunks)
     {
         var token = _stop.Token;
         var kinds = _plan.Outputs.Select(o => o.Kind).ToList();
@@ -201,7 +277,7 @@ internal sealed class ConversionJob
             kinds.Contains(OutputKind.Alpha), kinds.Contains(OutputKind.Foreground), _session.Tail, Environment.ProcessorCount);
         byte[]? backgroundPicture = null;
         VideoFrameReader? backgroundVideo = null;
-        long frames = 0;
+        long frames = 0, before = _part?.Resume?.FramesDone ?? 0;
         var lastReport = TimeSpan.Zero;
         try
         {
@@ -209,9 +285,10 @@ internal sealed class ConversionJob
             {
                 if (frames == 0)
                 {
-                    OpenWriters(writers, item.Pts, token);
-                    (backgroundPicture, backgroundVideo) = OpenBackground(token);
+                    if (writers != null) OpenWriters(writers, item.Pts, token);
+                    (backgroundPicture, backgroundVideo) = OpenBackground(before, token);
                 }
+                if (chunks != null && !chunks.IsOpen) chunks.Begin(item.Pts, _source.TimeBase);
                 if (backgroundVideo != null && !backgroundVideo.TryRead(backgroundPicture!, out _))
                     throw new InvalidDataException($"The background video '{_request.Background.Path}' gave no frame.");
                 // Every output's pixels first, then the buffers go back: the slow part, the writes into the
@@ -227,30 +304,53 @@ internal sealed class ConversionJob
                     _freeFrames.Add(item.Pixels!);
                     _freeCoefficients.Add(item.Coefficients!);
                 }
-                foreach (var (writer, kind) in writers)
-                    writer.Write(item.Pts + _ptsShift, kind == OutputKind.Alpha ? composer.Alpha : kind == OutputKind.Foreground ? composer.Foreground : composer.Composition);
+                // A chunk's timestamps start at 0 (the join places it); the direct outputs keep the input's.
+                IReadOnlyList<(VideoFileWriter Writer, OutputKind Kind)> targets = chunks != null ? chunks.Writers : writers!;
+                long pts = chunks != null ? item.Pts - chunks.FirstPts : item.Pts + _ptsShift;
+                for (int i = 0; i < targets.Count; i++)
+                {
+                    var (writer, kind) = targets[i];
+                    writer.Write(pts, kind == OutputKind.Alpha ? composer.Alpha : kind == OutputKind.Foreground ? composer.Foreground : composer.Composition);
+                }
                 frames++;
+                if (chunks != null)
+                {
+                    chunks.Wrote(item.Pts);
+                    if (item.Checkpoint != null)
+                    {
+                        chunks.End(item.Checkpoint, finished: false);
+                        _freeSnapshots.Add(item.Checkpoint);
+                    }
+                }
                 if (_progress != null && (_clock.Elapsed - lastReport).TotalMilliseconds >= 250)
                 {
                     lastReport = _clock.Elapsed;
-                    _progress(new ConversionProgress(_request.Input, frames, _total, _clock.Elapsed));
+                    _progress(new ConversionProgress(_request.Input, before + frames, _total, _clock.Elapsed));
                 }
             }
         }
         finally { backgroundVideo?.Dispose(); }
         if (frames == 0) ThrowIfFailed();
-        _progress?.Invoke(new ConversionProgress(_request.Input, frames, frames, _clock.Elapsed));
+        _progress?.Invoke(new ConversionProgress(_request.Input, before + frames, _part != null ? _total : before + frames, _clock.Elapsed));
         return frames;
     }
 
-    /// <summary>A background picture is read once, scaled to cover the frame; a background video loops behind it.</summary>
-    private (byte[]? Picture, VideoFrameReader? Video) OpenBackground(CancellationToken token)
+    /// <summary>
+    /// A background picture is read once, scaled to cover the frame; a background video loops behind it, from the
+    /// frame that goes behind the input's frame <paramref name="firstFrame"/> (a resumed conversion's).
+    /// </summary>
+    private (byte[]? Picture, VideoFrameReader? Video) OpenBackground(long firstFrame, CancellationToken token)
     {
         var background = _request.Background;
         if (!background.IsFile) return (null, null);
         var picture = new byte[_width * _height * 3];
         var reader = new VideoFrameReader(background.Path!, _width, _height, loop: background.Kind == BackgroundKind.Video, cover: true, planar: true, cancel: token);
-        if (background.Kind == BackgroundKind.Video) return (picture, reader);
+        if (background.Kind == BackgroundKind.Video)
+        {
+            for (long i = 0; i < firstFrame; i++)
+                if (!reader.TryRead(picture, out _)) throw new InvalidDataException($"The background video '{background.Path}' gave no frame.");
+            return (picture, reader);
+        }
         using (reader)
             if (!reader.TryRead(picture, out _)) throw new InvalidDataException($"The background picture '{background.Path}' could not be read.");
         return (picture, null);
@@ -263,13 +363,25 @@ internal sealed class ConversionJob
         _ptsShift = firstPts < 0 ? -firstPts : 0;
         var offset = TimeSpan.FromTicks((long)Math.Round(firstPts * (double)timeBase.Numerator / timeBase.Denominator * TimeSpan.TicksPerSecond));
         for (int i = 0; i < _plan.Outputs.Count; i++)
-        {
-            var (kind, format) = (_plan.Outputs[i].Kind, _plan.Outputs[i].Format);
-            var pixels = kind == OutputKind.Alpha ? FramePixels.Gray
-                : kind == OutputKind.Composition && _request.Background.IsTransparent ? FramePixels.Rgba
-                : FramePixels.Rgb;
-            writers.Add((new VideoFileWriter(_claims[i].FinalPath, _claims[i].TempPath, _plan.Outputs[i].Tag, format, pixels, _width, _height, timeBase, offset < TimeSpan.Zero ? TimeSpan.Zero : offset,
-                _info, _request.VideoBitrateMbps, _request.Quality, _total, token, _hardware.Nvenc, _hardware.Device), kind));
-        }
+            writers.Add((CreateWriter(i, _claims[i].FinalPath, _claims[i].TempPath, _plan.Outputs[i].Tag, offset < TimeSpan.Zero ? TimeSpan.Zero : offset, _info, _total), _plan.Outputs[i].Kind));
+    }
+
+    private VideoFileWriter CreateWriter(int output, string finalPath, string tempPath, string tag, TimeSpan offset, MediaInfo? audio, long? frames)
+    {
+        var planned = _plan.Outputs[output];
+        return new VideoFileWriter(finalPath, tempPath, tag, planned.Format, planned.PixelsOver(_request.Background), _width, _height, _source.TimeBase, offset,
+            audio, _request.VideoBitrateMbps, _request.Quality, frames, _stop.Token, _hardware.Nvenc, _hardware.Device);
+    }
+
+    /// <summary>
+    /// A chunk's writer: no audio (the join adds it once), the final output's provenance tag, and, where the container
+    /// rounds times to milliseconds, its first frame at the time it has in the output (<see cref="OutputFormat.StoresMilliseconds"/>).
+    /// </summary>
+    private VideoFileWriter OpenChunkWriter(int output, string path, long firstPts)
+    {
+        var offset = _plan.Outputs[output].Format.StoresMilliseconds
+            ? TimeSpan.FromTicks(Math.Max(0, _part!.OutputMicroseconds(firstPts, _source.TimeBase)) * 10)
+            : TimeSpan.Zero;
+        return CreateWriter(output, path, path, _plan.Outputs[output].Tag, offset, null, _part!.Segments.CheckpointFrames > 0 ? _part.Segments.CheckpointFrames : _total);
     }
 }

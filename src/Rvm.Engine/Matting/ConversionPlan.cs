@@ -25,6 +25,8 @@ internal sealed class ConversionPlan
     public float Ratio { get; internal set; }
     /// <summary>The pictures of a folder input, in natural order; null for a video.</summary>
     public IReadOnlyList<string>? ImageFiles { get; internal set; }
+    /// <summary>How the video is cut into parts and chunks with checkpoints; null: one pass straight into the outputs (a short video, or a folder).</summary>
+    public Segments.SegmentPlan? Segmenting { get; internal set; }
 
     public ConversionRequest Request { get; }
     public OutputPolicy Policy { get; }

@@ -6,6 +6,7 @@ using Rvm.Imaging;
 using Rvm.Inference;
 using Rvm.IO;
 using Rvm.Media;
+using Rvm.Segments;
 
 namespace Rvm.Matting;
 
@@ -65,6 +66,7 @@ internal static class ConversionPlanner
         plan.Ratio = request.DownsampleRatio ?? DownsampleRatio.Auto(plan.Width, plan.Height);
         DownsampleRatio.Validate(plan.Ratio);
         ConversionLimits.Check(request, model, plan.Width, plan.Height, plan.Ratio, verbose);
+        plan.Segmenting = SegmentPlanner.Plan(plan, model);
         return plan;
     }
 

@@ -31,4 +31,10 @@ public sealed class ConversionRequest
     public DecodeErrorTolerance ErrorTolerance { get; set; }
     /// <summary>Refuse the conversion when its estimated peak memory (this process and ffmpeg) is above this; null: half of this machine's memory.</summary>
     public long? MaxMemoryBytes { get; set; }
+    /// <summary>Frames between checkpoints, from which a stopped conversion resumes; null: about 30 s of the video; 0: none.</summary>
+    public int? CheckpointFrames { get; set; }
+    /// <summary>Parts of the video converted at once (each with its own recurrent state); 1: one sequence, as RVM runs.</summary>
+    public int Segments { get; set; } = 1;
+    /// <summary>Frames a part after the first runs before its start, only to warm its state; null: Rvm's measured default.</summary>
+    public int? PreRollFrames { get; set; }
 }

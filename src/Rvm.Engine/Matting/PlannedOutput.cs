@@ -17,4 +17,10 @@ internal sealed class PlannedOutput
     public OutputKind Kind { get; }
     public OutputFormat Format { get; }
     public string Tag { get; }
+
+    /// <summary>What this output's encoder is given: the matte alone, colour, or colour with alpha (a composition over nothing).</summary>
+    public FramePixels PixelsOver(Background background) =>
+        Kind == OutputKind.Alpha ? FramePixels.Gray
+        : Kind == OutputKind.Composition && background.IsTransparent ? FramePixels.Rgba
+        : FramePixels.Rgb;
 }

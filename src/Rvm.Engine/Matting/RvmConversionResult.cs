@@ -21,6 +21,10 @@ public sealed class RvmConversionResult
     public double FramesPerSecond { get; internal set; }
     public string Device { get; internal set; } = "";
     public float DownsampleRatio { get; internal set; }
+    /// <summary>Frames a stopped conversion had done already, taken from its checkpoints (0: converted from the start).</summary>
+    public long ResumedAtFrame { get; internal set; }
+    /// <summary>Parts of the video converted at once (-Segments); 1: one sequence.</summary>
+    public int Segments { get; internal set; } = 1;
 
     public override string ToString() => $"{Input}: {FrameCount} frames at {FramesPerSecond:0.0} fps";
 }

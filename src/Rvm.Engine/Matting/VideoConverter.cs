@@ -8,6 +8,7 @@ using Rvm.Inference;
 using Rvm.IO;
 using Rvm.Threading;
 using Rvm.Media;
+using Rvm.Segments;
 
 namespace Rvm.Matting;
 
@@ -82,6 +83,7 @@ internal sealed class VideoConverter
     private RvmConversionResult Convert(ConversionPlan plan, List<OutputClaim> claims, Action<ConversionProgress>? progress, CancellationTokenSource stop,
         Action<string>? verbose, Action<string>? warning)
     {
+        if (plan.Segmenting != null) return ConvertInParts(plan, plan.Segmenting, claims, progress, stop, verbose, warning);
         var request = plan.Request;
         var clock = Stopwatch.StartNew();
         var files = plan.ImageFiles;
@@ -102,6 +104,13 @@ internal sealed class VideoConverter
         if ((source as VideoFrameReader)?.SoftwareDecodeReason is string software)
             verbose?.Invoke($"NVDEC could not decode '{request.Input}' ({software}); ffmpeg decoded it on the CPU.");
 
+        return Result(plan, frames, (source as VideoFrameReader)?.DamagedFrames ?? 0, clock);
+    }
+
+    private RvmConversionResult Result(ConversionPlan plan, long frames, long damaged, Stopwatch clock, long resumedAt = 0)
+    {
+        var request = plan.Request;
+        var info = plan.InputInfo;
         var result = new RvmConversionResult
         {
             Input = request.Input,
@@ -109,16 +118,123 @@ internal sealed class VideoConverter
             AlphaPath = request.AlphaPath,
             ForegroundPath = request.ForegroundPath,
             FrameCount = frames,
-            DamagedFrames = (source as VideoFrameReader)?.DamagedFrames ?? 0,
-            Width = width,
-            Height = height,
-            FrameRate = folder ? request.ImageSequenceFrameRate.ToString() : (info!.FrameRate.IsValid ? info.FrameRate : info.AverageFrameRate).ToString(),
+            DamagedFrames = damaged,
+            Width = plan.Width,
+            Height = plan.Height,
+            FrameRate = info == null ? request.ImageSequenceFrameRate.ToString() : (info.FrameRate.IsValid ? info.FrameRate : info.AverageFrameRate).ToString(),
             Duration = info?.Duration ?? TimeSpan.FromSeconds(frames / request.ImageSequenceFrameRate.Value),
             Elapsed = clock.Elapsed,
             Device = _model.Device,
-            DownsampleRatio = ratio,
+            DownsampleRatio = plan.Ratio,
+            ResumedAtFrame = resumedAt,
+            Segments = plan.Segmenting?.Parts.Count ?? 1,
         };
-        result.FramesPerSecond = result.Elapsed.TotalSeconds > 0 ? frames / result.Elapsed.TotalSeconds : 0;
+        // The speed of this run: frames done before a resume are not counted as done in its time.
+        result.FramesPerSecond = result.Elapsed.TotalSeconds > 0 ? (frames - resumedAt) / result.Elapsed.TotalSeconds : 0;
         return result;
+    }
+
+    /// <summary>
+    /// A video in chunks with checkpoints, as one part or as several converted at once: what an earlier run of the
+    /// same plan finished is kept, each part goes on from its checkpoint, and the chunks are joined into the outputs,
+    /// which are committed all together. The work folder survives a stop (Ctrl+C, SIGTERM, SIGKILL) and a failed
+    /// write (a full disk), to be resumed; after the commit, or a failure of the input itself, it is removed.
+    /// </summary>
+    private RvmConversionResult ConvertInParts(ConversionPlan plan, SegmentPlan segments, List<OutputClaim> claims, Action<ConversionProgress>? progress,
+        CancellationTokenSource stop, Action<string>? verbose, Action<string>? warning)
+    {
+        var clock = Stopwatch.StartNew();
+        var request = plan.Request;
+        var work = WorkFolder.Open(segments.WorkFolder, segments.Fingerprint, segments.Description, segments.Parts.Count, plan.Outputs.Count,
+            plan.Policy.Force, verbose);
+        bool keep = false;
+        try
+        {
+            var resumed = segments.Parts.Select(p => work.Checkpoint(p.Index)?.FramesDone ?? 0).ToArray();
+            long resumedAt = resumed.Sum();
+            if (resumedAt > 0)
+                verbose?.Invoke(segments.Parts.Count == 1
+                    ? $"'{request.Input}' resumes at frame {resumedAt}, from the checkpoint in '{work.Path}'."
+                    : $"'{request.Input}' resumes its {segments.Parts.Count} segments with {resumedAt} frames done ({string.Join(", ", resumed)}), from the checkpoints in '{work.Path}'.");
+            var hardware = request.HardwareVideo
+                ? HardwareVideoChoice.For(_model.GpuId, plan.Width, plan.Height, true, plan.Outputs, HardwareCodecs.DecodeProblemOn, HardwareCodecs.EncodeProblemAt, verbose)
+                : HardwareVideoChoice.None;
+            var done = (long[])resumed.Clone();
+            var gate = new object();
+            void PartProgress(int part, ConversionProgress p)
+            {
+                if (progress == null) return;
+                ConversionProgress total;
+                lock (gate)
+                {
+                    done[part] = p.FramesDone;
+                    total = new ConversionProgress(request.Input, done.Sum(), plan.InputInfo!.FrameCountEstimate, clock.Elapsed);
+                }
+                progress(total);
+            }
+            long damaged = RunParts(plan, segments, work, claims, hardware, PartProgress, stop, clock, verbose, warning);
+
+            var checkpoints = segments.Parts.Select(p => work.Checkpoint(p.Index)!).ToList();
+            SegmentJoiner.Join(plan, work, checkpoints, claims, stop.Token);
+            OutputCommit.CommitAll(claims);
+            long frames = checkpoints.Sum(c => c.FramesDone);
+            progress?.Invoke(new ConversionProgress(request.Input, frames, frames, clock.Elapsed));
+            return Result(plan, frames, damaged, clock, resumedAt);
+        }
+        catch (Exception e) when (e is OperationCanceledException || e is IOException)
+        {
+            // Stopped, or a write failed (a full disk): what is done stays, to go on from when the same conversion runs again.
+            keep = true;
+            throw;
+        }
+        finally
+        {
+            if (!keep) work.Delete();
+        }
+    }
+
+    /// <summary>
+    /// Runs the parts that are not finished: one on this thread, several at once on threads of their own, the CPU's
+    /// threads divided among them. The first failure stops the others. Returns the damaged frames counted.
+    /// </summary>
+    private long RunParts(ConversionPlan plan, SegmentPlan segments, WorkFolder work, List<OutputClaim> claims, HardwareVideoChoice hardware,
+        Action<int, ConversionProgress> progress, CancellationTokenSource stop, Stopwatch clock, Action<string>? verbose, Action<string>? warning)
+    {
+        var pending = segments.Parts.Where(p => work.Checkpoint(p.Index)?.Finished != true).ToList();
+        long damaged = 0;
+        bool divide = pending.Count > 1 && _model.Device.StartsWith("CPU", StringComparison.Ordinal);
+        int threads = divide ? Math.Max(1, _model.ThreadCount / pending.Count) : _model.ThreadCount;
+        if (divide) verbose?.Invoke($"{pending.Count} segments of '{plan.Request.Input}' run at once, {threads} CPU thread(s) each, with {segments.PreRollFrames} frames of pre-roll.");
+        Exception? failure = null;
+        var runners = pending.Select(range => new Thread(() =>
+        {
+            try
+            {
+                using var model = divide ? _model.WithThreadCount(threads) : null;
+                long partDamaged = RunPart(model ?? _model, plan, segments, work, range, claims, hardware, p => progress(range.Index, p), stop, clock, warning);
+                Interlocked.Add(ref damaged, partDamaged);
+            }
+            catch (Exception e)
+            {
+                Interlocked.CompareExchange(ref failure, e, null);
+                stop.Cancel();
+            }
+        }) { IsBackground = true, Name = $"Rvm segment {range.Index}" }).ToList();
+        foreach (var runner in runners) runner.Start();
+        foreach (var runner in runners) runner.Join();
+        if (failure != null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failure).Throw();
+        return damaged;
+    }
+
+    private static long RunPart(RvmModel model, ConversionPlan plan, SegmentPlan segments, WorkFolder work, PartRange range, List<OutputClaim> claims,
+        HardwareVideoChoice hardware, Action<ConversionProgress> progress, CancellationTokenSource stop, Stopwatch clock, Action<string>? warning)
+    {
+        var request = plan.Request;
+        work.RemoveUnlisted(range.Index);
+        var part = new PartRun(work, segments, range, work.Checkpoint(range.Index), plan.InputInfo!.StartSeconds);
+        using var source = new VideoFrameReader(request.Input, plan.Width, plan.Height, planar: true, cancel: stop.Token, gpuDecode: hardware.Decode,
+            tolerance: request.ErrorTolerance, warning: warning, gpuDevice: hardware.Device, absoluteTimestamps: true, seekSeconds: part.SeekSeconds);
+        new ConversionJob(model, plan, claims, source, progress, stop, clock, hardware, part).Run();
+        return source.DamagedFrames;
     }
 }

@@ -17,6 +17,8 @@ internal sealed class MediaInfo
     public Rational FrameRate { get; internal set; }
     public Rational AverageFrameRate { get; internal set; }
     public TimeSpan? Duration { get; internal set; }
+    /// <summary>The container's start time in seconds: what ffmpeg takes off every timestamp unless told to keep them (-copyts).</summary>
+    public double StartSeconds { get; internal set; }
     /// <summary>Frame count from the container, or estimated from duration and rate; for progress only.</summary>
     public long? FrameCountEstimate { get; internal set; }
     public bool HasAudio { get; internal set; }

@@ -41,6 +41,7 @@ internal static class MediaProbe
             info.FormatName = Str(format, "format_name") ?? "";
             var seconds = Dbl(format, "duration");
             if (seconds > 0) info.Duration = TimeSpan.FromSeconds(seconds.Value);
+            info.StartSeconds = Dbl(format, "start_time") ?? 0;
             info.Comment = CommentOf(format);
         }
         if (!root.TryGetProperty("streams", out var streams)) streams = default;
@@ -75,6 +76,21 @@ internal static class MediaProbe
             info.FrameCountEstimate = (long)Math.Round(info.Duration.Value.TotalSeconds * rate.Value);
         }
         return info;
+    }
+
+    /// <summary>
+    /// The file's start time in microseconds as its container stores it (Matroska and WebM round to the
+    /// millisecond), the number ffmpeg's concat demuxer works with; 0 when the file reports none.
+    /// </summary>
+    internal static long StartMicroseconds(string path)
+    {
+        using var probe = new FfmpegProcess("ffprobe", new[]
+        {
+            "-v", "error", "-show_entries", "format=start_time", "-of", "csv=p=0", FfmpegInput.Of(Path.GetFullPath(path)),
+        }, redirectInput: false, redirectOutput: true);
+        var stdout = new StreamReader(probe.Output, Encoding.UTF8).ReadToEnd().Trim();
+        if (probe.WaitForExit() != 0) throw new InvalidDataException($"ffprobe cannot read '{path}': {probe.ErrorTail()}");
+        return decimal.TryParse(stdout, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) ? (long)Math.Round(seconds * 1_000_000m) : 0;
     }
 
     /// <summary>The container's comment tag (Matroska spells it COMMENT), or null for a file that is not media or has none.</summary>

@@ -116,6 +116,22 @@ internal sealed class OutputFormat
         }
     }
 
+    /// <summary>
+    /// Matroska and WebM keep times in milliseconds: a chunk is written at its frames' times in the output, so they
+    /// round as in one pass. MP4 and MOV keep the stream's own time base, but an edit list (what a file that does not
+    /// start at 0 gets) only milliseconds: their chunks start at 0 and the join places them.
+    /// </summary>
+    internal bool StoresMilliseconds => Muxer == "matroska" || Muxer == "webm";
+
+    /// <summary>Container arguments for a join of chunks (stream copy): what the encoder's arguments would have set on the file.</summary>
+    internal IEnumerable<string> JoinArguments(FramePixels pixels) => Name switch
+    {
+        "mp4" => new[] { "-movflags", "+faststart" },
+        // The stream tag that tells players the VP9 carries alpha; a stream copy does not keep it.
+        "webm" when pixels == FramePixels.Rgba => new[] { "-metadata:s:v:0", "alpha_mode=1" },
+        _ => Array.Empty<string>(),
+    };
+
     /// <summary>Audio arguments: copy the input's audio where this container takes its codec, else transcode.</summary>
     internal IEnumerable<string> AudioArguments(string? inputCodec) =>
         _copiesAudio(inputCodec) ? new[] { "-c:a", "copy" } : _audioCodec;

@@ -37,9 +37,13 @@ internal sealed class VideoFrameReader : IFrameSource
     /// <param name="gpuDecode">Decode on the GPU (-hwaccel cuda); frames come back to memory for the filters.</param>
     /// <param name="gpuDevice">The GPU that decodes (-hwaccel_device), the model's.</param>
     /// <param name="tolerance">Conceal: decode errors become warnings through <paramref name="warning"/> and the damaged frames are counted.</param>
+    /// <param name="absoluteTimestamps">Keep the file's own timestamps (-copyts) instead of starting at 0: a conversion in parts needs
+    /// the same timestamp for a frame whether it was reached from the start or by a seek.</param>
+    /// <param name="seekSeconds">Start decoding at the key frame before this time (from the file's start; implies absolute timestamps).
+    /// Frames before it may still come; the caller drops them by timestamp, which is exact where a seek is not.</param>
     public VideoFrameReader(string path, int width, int height, bool loop = false, bool cover = false, bool planar = false,
         CancellationToken cancel = default, bool gpuDecode = false, DecodeErrorTolerance tolerance = DecodeErrorTolerance.Strict,
-        Action<string>? warning = null, int gpuDevice = 0)
+        Action<string>? warning = null, int gpuDevice = 0, bool absoluteTimestamps = false, double seekSeconds = 0)
     {
         _gpuDecode = gpuDecode;
         if (tolerance == DecodeErrorTolerance.Conceal) _damage = new DecodeDamage();
@@ -60,6 +64,8 @@ internal sealed class VideoFrameReader : IFrameSource
         // -xerror: a damaged or truncated stream is an error, not a shorter output (unless Conceal asks for what decodes).
         if (!loop && _damage == null) arguments.Add("-xerror");
         if (gpuDecode) arguments.AddRange(HardwareCodecs.DecodeArguments(gpuDevice));
+        if (absoluteTimestamps || seekSeconds > 0) arguments.Add("-copyts");
+        if (seekSeconds > 0) arguments.AddRange(new[] { "-ss", seekSeconds.ToString("0.######", CultureInfo.InvariantCulture) });
         arguments.AddRange(new[]
         {
             "-i", FfmpegInput.Of(_path), "-map", "0:v:0", "-an", "-sn", "-dn",

@@ -74,6 +74,21 @@ public abstract class RvmConversionCmdlet : RvmPathCmdlet
     [ValidateRange(1L, long.MaxValue)]
     public long? MaxMemory { get; set; }
 
+    /// <summary>Frames between checkpoints, from which a stopped conversion resumes; default: about 30 s of the video; 0: none.</summary>
+    [Parameter]
+    [ValidateRange(0, int.MaxValue)]
+    public int? CheckpointFrames { get; set; }
+
+    /// <summary>Parts of one video converted at once, each with its own recurrent state, joined at the end.</summary>
+    [Parameter]
+    [ValidateRange(1, 64)]
+    public int Segments { get; set; } = 1;
+
+    /// <summary>Frames each segment after the first runs before its start only to warm its state; default: Rvm's measured choice.</summary>
+    [Parameter]
+    [ValidateRange(0, 100000)]
+    public int? PreRoll { get; set; }
+
     [Parameter]
     public SwitchParameter Force { get; set; }
 
@@ -95,6 +110,9 @@ public abstract class RvmConversionCmdlet : RvmPathCmdlet
             HardwareVideo = HardwareVideo,
             ErrorTolerance = ErrorTolerance,
             MaxMemoryBytes = MaxMemory,
+            CheckpointFrames = CheckpointFrames,
+            Segments = Segments,
+            PreRollFrames = PreRoll,
             ImageSequenceFrameRate = FrameRateParameter.Parse(FrameRate),
         };
         if (InputResize != null) (request.ResizeWidth, request.ResizeHeight) = (InputResize[0], InputResize[1]);
