@@ -44,6 +44,9 @@ public sealed class BatchPlanTests : IDisposable
         HardwareVideo = true,
         ErrorTolerance = DecodeErrorTolerance.Conceal,
         MaxMemoryBytes = 8L << 30,
+        CheckpointFrames = 450,
+        Segments = 3,
+        PreRollFrames = 15,
     };
 
     private static void AssertSameRequest(ConversionRequest expected, ConversionRequest actual)

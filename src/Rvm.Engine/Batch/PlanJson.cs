@@ -38,6 +38,9 @@ internal static class PlanJson
         w.WriteBoolean("HardwareVideo", r.HardwareVideo);
         w.WriteString("ErrorTolerance", r.ErrorTolerance.ToString());
         WriteNullable(w, "MaxMemoryBytes", r.MaxMemoryBytes);
+        WriteNullable(w, "CheckpointFrames", r.CheckpointFrames);
+        w.WriteNumber("Segments", r.Segments);
+        WriteNullable(w, "PreRollFrames", r.PreRollFrames);
         w.WriteEndObject();
     }
 
@@ -68,6 +71,9 @@ internal static class PlanJson
             HardwareVideo = e.GetProperty("HardwareVideo").GetBoolean(),
             ErrorTolerance = Enum<DecodeErrorTolerance>(e, "ErrorTolerance"),
             MaxMemoryBytes = Nullable(e, "MaxMemoryBytes", p => p.GetInt64()),
+            CheckpointFrames = Nullable(e, "CheckpointFrames", p => p.GetInt32()),
+            Segments = e.GetProperty("Segments").GetInt32(),
+            PreRollFrames = Nullable(e, "PreRollFrames", p => p.GetInt32()),
         };
     }
 
