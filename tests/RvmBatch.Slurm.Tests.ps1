@@ -159,23 +159,30 @@ Describe 'Batches on Slurm' {
         }
     }
 
-    It 'leaves nothing at the final names when scancel stops a running task, and completes when started again' {
+    It 'leaves nothing at the final names when scancel stops a running task, and resumes from its checkpoint when started again' {
         $long = New-Clip (Join-Path $Work 'long/long.mp4') -Frames 400
         $out = Join-Path $Work 'out-long'
-        $batch = New-RvmBatch -LiteralPath $long -Destination $out -Output Alpha -Container Mkv -Device Cpu | Start-RvmBatch -Engine Slurm
-        Wait-Until { @(Get-ChildItem -LiteralPath $out -Force -Filter '*.rvm-partial' -ErrorAction SilentlyContinue).Count -gt 0 } 90 'the task to write its temporaries'
-        Start-Sleep -Milliseconds 1000
+        $batch = New-RvmBatch -LiteralPath $long -Destination $out -Output Alpha -Container Mkv -Device Cpu -CheckpointFrames 60 | Start-RvmBatch -Engine Slurm
+        Wait-Until { @(Get-ChildItem -LiteralPath $out -Force -Recurse -Filter 'part-000.checkpoint' -ErrorAction SilentlyContinue).Count -gt 0 } 90 'the task to save its first checkpoint'
+        Start-Sleep -Milliseconds 500
         & scancel $batch.EngineJobId
         $stopped = Get-RvmBatch $batch.JobFolder -Wait -Timeout 60 -WarningAction SilentlyContinue
         $stopped.Done + $stopped.Failed | Should -Be 0
         Test-Path (Join-Path $out 'long.alpha.mkv') | Should -BeFalse
         Test-Path (Join-Path $batch.JobFolder 'results/0.json') | Should -BeFalse
         Get-Leftovers $out | Should -BeNullOrEmpty
+        # What the stopped task did stays, hidden, to be resumed.
+        @(Get-ChildItem -LiteralPath $out -Force -Directory -Filter '*.rvm-work').Count | Should -Be 1
 
         $done = Start-RvmBatch $batch.JobFolder -Engine Slurm | Get-RvmBatch -Wait -Timeout 120
         $done.Done | Should -Be 1
         $done.Results[0].FrameCount | Should -Be 400
+        $done.Results[0].ResumedAtFrame | Should -BeGreaterOrEqual 60
         Test-Path (Join-Path $out 'long.alpha.mkv') | Should -BeTrue
+        @(Get-ChildItem -LiteralPath $out -Force -Directory -Filter '*.rvm-work') | Should -BeNullOrEmpty
+        $serial = Join-Path $Work 'serial-long'
+        Convert-RvmVideo -LiteralPath $long -Destination $serial -Output Alpha -Container Mkv -Device Cpu -CheckpointFrames 0 | Out-Null
+        Get-GrayFrames (Join-Path $out 'long.alpha.mkv') | Should -Be (Get-GrayFrames (Join-Path $serial 'long.alpha.mkv')) -Because 'a resumed task goes on from the saved state'
         $script:LongBatch = $done
     }
 
@@ -192,5 +199,31 @@ Describe 'Batches on Slurm' {
         $after = @(Get-ChildItem -LiteralPath $folder, (Split-Path $LongBatch.Results[0].AlphaPath) -Recurse -File) | ForEach-Object { '{0} {1} {2}' -f $_.FullName, $_.LastWriteTimeUtc.Ticks, $_.Length }
         $after | Should -Be $before
         (Get-RvmBatch $folder).Done | Should -Be 1
+    }
+
+    It 'converts a video longer than -SegmentLength as part tasks and a join that waits for them (--dependency=afterok)' {
+        $long = New-Clip (Join-Path $Work 'seg/seg.mp4') -Frames 300
+        $out = Join-Path $Work 'out-seg'
+        $batch = New-RvmBatch -LiteralPath $long -Destination $out -Output Alpha -Container Mkv -Device Cpu -SegmentLength 00:00:12
+        $batch.Count | Should -Be 4 -Because 'a 30 s video in parts of at most 12 s is three part tasks and a join'
+        $started = $batch | Start-RvmBatch -Engine Slurm
+        $state = Get-Content (Join-Path $batch.JobFolder 'engine.json') | ConvertFrom-Json
+        @($state.JoinJobIds).Count | Should -Be 1
+        $dependency = (& scontrol show job $state.JoinJobIds[0]) -join ' '
+        # Asked right after submission, while the parts load their model: the join waits on each of them.
+        foreach ($part in 0..2) { $dependency | Should -Match "afterok:$($started.EngineJobId)_$part\b" }
+        $done = Get-RvmBatch $batch.JobFolder -Wait -Timeout 240
+        $done.Done | Should -Be 4
+        $done.Failed | Should -Be 0
+        @($done.Results).Count | Should -Be 1 -Because 'the parts are tasks, and the video is one result: its join''s'
+        $done.Results[0].FrameCount | Should -Be 300
+        $done.Results[0].Segments | Should -Be 3
+        $alpha = Join-Path $out 'seg.alpha.mkv'
+        $alpha | Should -Exist
+        @(Get-ChildItem -LiteralPath $out -Force -Directory -Filter '*.rvm-work') | Should -BeNullOrEmpty
+        $serial = Join-Path $Work 'serial-seg'
+        Convert-RvmVideo -LiteralPath $long -Destination $serial -Output Alpha -Container Mkv -Device Cpu -CheckpointFrames 0 | Out-Null
+        $times = { param($f) (& ffprobe -v error -select_streams v -show_entries packet=pts_time -of csv=p=0 $f) -join ',' }
+        & $times $alpha | Should -Be (& $times (Join-Path $serial 'seg.alpha.mkv'))
     }
 }

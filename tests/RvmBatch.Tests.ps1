@@ -75,3 +75,35 @@ Describe 'Invoke-RvmBatchTask' {
         Test-Path "$Work/out4" | Should -BeFalse
     }
 }
+
+Describe 'A long video as part tasks on an engine without dependencies (Kubernetes)' {
+    It 'leaves the join to the last part to finish, which joins once, under the job folder''s lock' {
+        $long = "$Work/in-long/long.mp4"
+        New-Item -ItemType Directory -Force (Split-Path $long) | Out-Null
+        & ffmpeg -v error -y -stream_loop 9 -i (Get-SourceVideo) -vf 'setpts=N/10/TB,scale=160:120' -r 10 -frames:v 60 -c:v libx264 -preset ultrafast -pix_fmt yuv420p $long
+        $batch = New-RvmBatch $long -Destination "$Work/out5" -JobFolder "$Work/job5" -Model $Model -Output Alpha -Container Mkv -SegmentLength 00:00:02.5
+        $batch.Count | Should -Be 4 -Because 'a 6 s video in parts of at most 2.5 s is three parts and a join'
+        $batch | Start-RvmBatch -Engine Kubernetes -Image 'rvm:test' 6>$null | Out-Null
+        Get-Content "$Work/job5/kubernetes/job.yaml" -Raw | Should -Match 'Invoke-RvmBatchTask -JobFolder .* -JoinAfterLastPart'
+
+        # The join's pod may start first: it leaves the join to the parts, and writes no result.
+        Invoke-RvmBatchTask "$Work/job5" -Index 3 -JoinAfterLastPart | Should -BeNullOrEmpty
+        Test-Path "$Work/job5/results/3.json" | Should -BeFalse
+        foreach ($part in 0, 2) {
+            (Invoke-RvmBatchTask "$Work/job5" -Index $part -JoinAfterLastPart).AlphaPath | Should -BeNullOrEmpty
+            "$Work/out5/long.alpha.mkv" | Should -Not -Exist
+        }
+        # The last part joins.
+        Invoke-RvmBatchTask "$Work/job5" -Index 1 -JoinAfterLastPart | Out-Null
+        "$Work/out5/long.alpha.mkv" | Should -Exist
+        $status = Get-RvmBatch "$Work/job5"
+        $status.Done | Should -Be 4
+        $status.Results.Count | Should -Be 1
+        $status.Results[0].FrameCount | Should -Be 60
+        $joined = (Get-Item "$Work/out5/long.alpha.mkv").LastWriteTimeUtc
+        # The join's own pod, started again, finds it done.
+        Invoke-RvmBatchTask "$Work/job5" -Index 3 -JoinAfterLastPart | Out-Null
+        (Get-Item "$Work/out5/long.alpha.mkv").LastWriteTimeUtc | Should -Be $joined
+        (& ffprobe -v error -count_frames -show_entries stream=nb_read_frames -of csv=p=0 "$Work/out5/long.alpha.mkv") | Should -Be 60
+    }
+}

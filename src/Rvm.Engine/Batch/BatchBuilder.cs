@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using Rvm.Inference;
 using Rvm.Matting;
 
@@ -35,7 +36,17 @@ internal sealed class BatchBuilder
         // A skip plan with no outputs is an input that is Rvm's own output; one with outputs is done already and
         // stays a task (it finds its outputs complete and records so).
         if (planned.Skip && planned.Outputs.Count == 0) return planned.SkipReason;
-        Plan.Entries.Add(new PlanEntry(Plan.Entries.Count, request, policy));
+        int parts = request.SegmentLength.HasValue ? planned.Segmenting?.Parts.Count ?? 1 : 1;
+        if (parts <= 1)
+        {
+            Plan.Entries.Add(new PlanEntry(Plan.Entries.Count, request, policy));
+            return null;
+        }
+        // A long video: a task per part, then the join, which names them.
+        int first = Plan.Entries.Count, join = first + parts;
+        for (int k = 0; k < parts; k++) Plan.Entries.Add(new PlanEntry(first + k, request, policy, part: k, joinEntry: join));
+        Plan.Entries.Add(new PlanEntry(join, request, policy, partEntries: Enumerable.Range(first, parts).ToArray()));
+        verbose?.Invoke($"'{request.Input}' is {parts} part tasks ({first} to {join - 1}) of at most {request.SegmentLength}, and task {join} joins them.");
         return null;
     }
 

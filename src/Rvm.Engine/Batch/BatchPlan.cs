@@ -51,6 +51,14 @@ internal sealed class BatchPlan
                 PlanJson.WriteRequest(w, entry.Request);
                 w.WritePropertyName("Policy");
                 PlanJson.WritePolicy(w, entry.Policy);
+                if (entry.Part is int part) w.WriteNumber("Part", part);
+                if (entry.JoinEntry is int join) w.WriteNumber("JoinEntry", join);
+                if (entry.PartEntries != null)
+                {
+                    w.WriteStartArray("PartEntries");
+                    foreach (var i in entry.PartEntries) w.WriteNumberValue(i);
+                    w.WriteEndArray();
+                }
                 w.WriteEndObject();
             }
             w.WriteEndArray();
@@ -75,7 +83,10 @@ internal sealed class BatchPlan
                 Model = PlanJson.ReadModel(root.GetProperty("Model")),
             };
             foreach (var e in root.GetProperty("Entries").EnumerateArray())
-                plan.Entries.Add(new PlanEntry(e.GetProperty("Index").GetInt32(), PlanJson.ReadRequest(e.GetProperty("Request")), PlanJson.ReadPolicy(e.GetProperty("Policy"))));
+                plan.Entries.Add(new PlanEntry(e.GetProperty("Index").GetInt32(), PlanJson.ReadRequest(e.GetProperty("Request")), PlanJson.ReadPolicy(e.GetProperty("Policy")),
+                    e.TryGetProperty("Part", out var part) ? part.GetInt32() : (int?)null,
+                    e.TryGetProperty("JoinEntry", out var join) ? join.GetInt32() : (int?)null,
+                    e.TryGetProperty("PartEntries", out var parts) ? parts.EnumerateArray().Select(p => p.GetInt32()).ToArray() : null));
             return plan;
         }
         catch (Exception e) when (e is JsonException || e is KeyNotFoundException || e is InvalidOperationException || e is FormatException)

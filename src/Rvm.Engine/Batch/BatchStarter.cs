@@ -34,7 +34,7 @@ internal sealed class BatchStarter
         var unfinished = Unfinished();
         // Tasks of an earlier submission that are still queued or running, and have no result yet, would run twice.
         // (One that has written its result may still show as COMPLETING for a moment: that one is done.)
-        if (earlier?.Engine == SlurmEngine.Name && query(earlier.JobId) is { } listed)
+        if (earlier?.Engine == SlurmEngine.Name && SlurmEngine.QueryAll(earlier, query) is { } listed)
         {
             var live = listed.Where(t => t.Index < 0 || unfinished.Contains(t.Index)).ToList();
             if (live.Count > 0)
@@ -43,8 +43,12 @@ internal sealed class BatchStarter
         var indexes = unfinished;
         if (indexes.Count == 0) return indexes;
         ClearFailures(indexes);
-        var jobId = SlurmEngine.Submit(_plan, _folder, indexes, throttle, partition, extra);
-        new EngineState { Engine = SlurmEngine.Name, JobId = jobId }.Save(_folder);
+        // A join waits for those of its parts that run now; with all its parts done, it is an array task like any other.
+        var waiting = indexes.Where(i => _plan.Entries[i].IsJoin && _plan.Entries[i].PartEntries!.Any(indexes.Contains)).ToList();
+        var array = indexes.Except(waiting).ToList();
+        var jobId = SlurmEngine.Submit(_plan, _folder, array, throttle, partition, extra);
+        var joins = waiting.Select(j => SlurmEngine.SubmitAfter(_folder, j, jobId, _plan.Entries[j].PartEntries!.Where(indexes.Contains), partition, extra)).ToArray();
+        new EngineState { Engine = SlurmEngine.Name, JobId = jobId, JoinJobIds = joins }.Save(_folder);
         return indexes;
     }
 

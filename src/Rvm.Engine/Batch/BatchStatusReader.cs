@@ -13,7 +13,8 @@ internal static class BatchStatusReader
         var state = EngineState.Load(folder);
         var succeeded = results.Values.Where(r => r.Succeeded).OrderBy(r => r.Index).ToList();
         var failed = results.Values.Where(r => !r.Succeeded).OrderBy(r => r.Index).ToList();
-        var converted = succeeded.Where(r => r.Result != null).Select(r => r.Result!).ToList();
+        // A long video's parts are counted as tasks; its result is its join's.
+        var converted = succeeded.Where(r => r.Result != null && !(r.Index < plan.Entries.Count && plan.Entries[r.Index].IsPart)).Select(r => r.Result!).ToList();
         var status = new RvmBatchStatus
         {
             Id = plan.Id,
@@ -28,7 +29,7 @@ internal static class BatchStatusReader
             Frames = converted.Sum(r => r.FrameCount),
             MeanFramesPerSecond = converted.Count == 0 ? 0 : converted.Average(r => r.FramesPerSecond),
         };
-        if (state?.Engine == SlurmEngine.Name && slurmQuery(state.JobId) is { } listed)
+        if (state?.Engine == SlurmEngine.Name && SlurmEngine.QueryAll(state, slurmQuery) is { } listed)
         {
             status.Pending = listed.Count(t => t.State == "PENDING");
             status.Running = listed.Count(t => t.State == "RUNNING" || t.State == "COMPLETING");

@@ -2,6 +2,7 @@ using Rvm.IO;
 using System;
 using System.Diagnostics;
 using System.IO;
+using System.Linq;
 using System.Threading;
 using Rvm.Inference;
 using Rvm.Matting;
@@ -52,8 +53,47 @@ internal static class BatchTask
         return RvmModel.Load(resolved, new SessionSettings { Device = device }, log.Verbose);
     }
 
-    /// <summary>Runs the entry and writes its result; an error becomes a failed result (and is thrown for the caller to report).</summary>
-    public static BatchTaskResult Run(BatchFolder folder, PlanEntry entry, Func<RvmModel> model, CancellationToken cancel,
+    /// <summary>
+    /// Runs the entry and writes its result; an error becomes a failed result (and is thrown for the caller to report).
+    /// With <paramref name="joinAfterLastPart"/> (engines without dependencies between tasks, such as Kubernetes), the
+    /// last part of a video to finish also runs its join, and the join's own task leaves the join to it while parts are
+    /// missing: it returns null and writes no result.
+    /// </summary>
+    public static BatchTaskResult? Run(BatchFolder folder, BatchPlan batch, PlanEntry entry, Func<RvmModel> model, CancellationToken cancel,
+        Action<ConversionProgress>? progress, Action<string>? verbose, Action<string>? warning, bool joinAfterLastPart = false)
+    {
+        if (entry.IsJoin && joinAfterLastPart && !PartsDone(folder, entry))
+        {
+            verbose?.Invoke($"Task {entry.Index}: the parts of '{entry.Request.Input}' are not all done; the last of them joins them.");
+            return null;
+        }
+        var task = entry.IsJoin ? JoinOnce(folder, entry, model, cancel, progress, verbose, warning) : Convert(folder, entry, model, cancel, progress, verbose, warning);
+        if (entry.IsPart && joinAfterLastPart && batch.Entries[entry.JoinEntry!.Value] is var join && PartsDone(folder, join))
+        {
+            verbose?.Invoke($"Task {entry.Index}: the last part of '{entry.Request.Input}' to finish; joining the parts (task {join.Index}).");
+            JoinOnce(folder, join, model, cancel, progress, verbose, warning);
+        }
+        return task;
+    }
+
+    /// <summary>Whether every part of a join has a successful result.</summary>
+    private static bool PartsDone(BatchFolder folder, PlanEntry join) =>
+        join.PartEntries!.All(i => BatchTaskResult.TryRead(folder, i) is { Succeeded: true });
+
+    /// <summary>
+    /// A join, once: under the job folder's lock for it, and not again when its result says it is done (the last
+    /// part and the join's own task may both get here).
+    /// </summary>
+    private static BatchTaskResult JoinOnce(BatchFolder folder, PlanEntry join, Func<RvmModel> model, CancellationToken cancel,
+        Action<ConversionProgress>? progress, Action<string>? verbose, Action<string>? warning)
+    {
+        Directory.CreateDirectory(folder.ResultsFolder);
+        using var held = FileLock.Acquire(Path.Combine(folder.ResultsFolder, $"{join.Index}.lock"), cancel);
+        if (BatchTaskResult.TryRead(folder, join.Index) is { Succeeded: true } done) return done;
+        return Convert(folder, join, model, cancel, progress, verbose, warning);
+    }
+
+    private static BatchTaskResult Convert(BatchFolder folder, PlanEntry entry, Func<RvmModel> model, CancellationToken cancel,
         Action<ConversionProgress>? progress, Action<string>? verbose, Action<string>? warning)
     {
         var clock = Stopwatch.StartNew();
@@ -67,6 +107,7 @@ internal static class BatchTask
                 verbose?.Invoke($"Task {entry.Index}: skipping '{entry.Request.Input}': {plan.SkipReason}.");
                 task.Skipped = true;
             }
+            else if (entry.Part is int part) task.Result = new VideoConverter(loaded).ConvertPart(plan, part, progress, cancel, verbose, warning);
             else task.Result = new VideoConverter(loaded).Convert(plan, progress, cancel, verbose, warning);
         }
         catch (OperationCanceledException)

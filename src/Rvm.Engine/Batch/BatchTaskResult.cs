@@ -48,6 +48,8 @@ internal sealed class BatchTaskResult
                 w.WriteNumber("FramesPerSecond", r.FramesPerSecond);
                 w.WriteString("Device", r.Device);
                 w.WriteNumber("DownsampleRatio", r.DownsampleRatio);
+                w.WriteNumber("ResumedAtFrame", r.ResumedAtFrame);
+                w.WriteNumber("Segments", r.Segments);
                 w.WriteEndObject();
             }
             w.WriteEndObject();
@@ -87,6 +89,8 @@ internal sealed class BatchTaskResult
                     FramesPerSecond = r.GetProperty("FramesPerSecond").GetDouble(),
                     Device = r.GetProperty("Device").GetString()!,
                     DownsampleRatio = r.GetProperty("DownsampleRatio").GetSingle(),
+                    ResumedAtFrame = r.GetProperty("ResumedAtFrame").GetInt64(),
+                    Segments = r.GetProperty("Segments").GetInt32(),
                 };
             return task;
         }
@@ -94,6 +98,14 @@ internal sealed class BatchTaskResult
         {
             throw new InvalidDataException($"The task result '{nameForErrors}' cannot be read: {e.Message}", e);
         }
+    }
+
+    /// <summary>One task's result, or null when it has none (or one that cannot be read).</summary>
+    public static BatchTaskResult? TryRead(BatchFolder folder, int index)
+    {
+        var file = folder.ResultPath(index);
+        try { return File.Exists(file) ? FromJson(File.ReadAllText(file), file) : null; }
+        catch (Exception e) when (e is InvalidDataException || e is IOException) { return null; }
     }
 
     /// <summary>Every result in the folder; one that cannot be read counts as not there (the task runs again).</summary>

@@ -41,6 +41,7 @@ internal static class PlanJson
         WriteNullable(w, "CheckpointFrames", r.CheckpointFrames);
         w.WriteNumber("Segments", r.Segments);
         WriteNullable(w, "PreRollFrames", r.PreRollFrames);
+        WriteNullable(w, "SegmentLengthSeconds", r.SegmentLength?.TotalSeconds);
         w.WriteEndObject();
     }
 
@@ -74,6 +75,7 @@ internal static class PlanJson
             CheckpointFrames = Nullable(e, "CheckpointFrames", p => p.GetInt32()),
             Segments = e.GetProperty("Segments").GetInt32(),
             PreRollFrames = Nullable(e, "PreRollFrames", p => p.GetInt32()),
+            SegmentLength = Nullable(e, "SegmentLengthSeconds", p => TimeSpan.FromSeconds(p.GetDouble())),
         };
     }
 
@@ -84,6 +86,7 @@ internal static class PlanJson
         w.WriteBoolean("SkipExisting", p.SkipExisting);
         w.WriteBoolean("ExplicitPaths", p.ExplicitPaths);
         w.WriteBoolean("IncludeRvmOutputs", p.IncludeRvmOutputs);
+        w.WriteBoolean("StartOver", p.StartOver);
         w.WriteEndObject();
     }
 
@@ -93,6 +96,7 @@ internal static class PlanJson
         SkipExisting = e.GetProperty("SkipExisting").GetBoolean(),
         ExplicitPaths = e.GetProperty("ExplicitPaths").GetBoolean(),
         IncludeRvmOutputs = e.GetProperty("IncludeRvmOutputs").GetBoolean(),
+        StartOver = e.GetProperty("StartOver").GetBoolean(),
     };
 
     public static void WriteModel(Utf8JsonWriter w, ModelIdentity m)

@@ -47,6 +47,38 @@ internal static class SlurmEngine
         return output.Trim().Split(';')[0];
     }
 
+    /// <summary>
+    /// Submits a join as a one-task array of the same script that starts once every part it needs has succeeded
+    /// (--dependency=afterok on those array tasks); if one fails, Slurm drops the join (--kill-on-invalid-dep).
+    /// </summary>
+    public static string SubmitAfter(BatchFolder folder, int join, string arrayJobId, IEnumerable<int> parts, string? partition, IEnumerable<string> extra)
+    {
+        var arguments = new List<string>
+        {
+            "--parsable", $"--array={join}", $"--chdir={folder.Path}",
+            "--dependency=afterok:" + string.Join(":", parts.Select(p => $"{arrayJobId}_{p}")), "--kill-on-invalid-dep=yes",
+        };
+        if (!string.IsNullOrEmpty(partition)) arguments.Add($"--partition={partition}");
+        arguments.AddRange(extra);
+        arguments.Add(ScriptPath(folder));
+        var (code, output, error) = BatchStarter.Run("sbatch", arguments);
+        if (code != 0) throw new InvalidOperationException($"sbatch refused the join task {join} of the batch '{folder.Path}' (exit code {code}): {error.Trim()}");
+        return output.Trim().Split(';')[0];
+    }
+
+    /// <summary>The tasks of the batch's array and of its joins that squeue lists; null when squeue does not answer.</summary>
+    public static IReadOnlyList<(int Index, string State)>? QueryAll(EngineState state, Func<string, IReadOnlyList<(int Index, string State)>?> query)
+    {
+        var all = new List<(int, string)>();
+        foreach (var id in state.AllJobIds)
+        {
+            var listed = query(id);
+            if (listed == null) return null;
+            all.AddRange(listed);
+        }
+        return all;
+    }
+
     /// <summary>The job's tasks that squeue lists (index, state: PENDING, RUNNING, COMPLETING...); null when squeue does not answer.</summary>
     public static IReadOnlyList<(int Index, string State)>? Query(string jobId)
     {

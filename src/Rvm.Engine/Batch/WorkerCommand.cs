@@ -10,9 +10,12 @@ internal static class WorkerCommand
     public static string ScriptWithModulePath(BatchPlan plan, BatchFolder folder) =>
         $"Import-Module {PowerShellQuote(plan.ModulePath)}; Invoke-RvmBatchTask -JobFolder {PowerShellQuote(folder.Path)}; if (-not $?) {{ exit 1 }}";
 
-    /// <summary>The script with the module installed by name and version (a container image).</summary>
+    /// <summary>
+    /// The script with the module installed by name and version (a container image, on Kubernetes): there tasks
+    /// cannot wait for others, so the last part of a long video to finish joins it.
+    /// </summary>
     public static string ScriptWithInstalledModule(BatchPlan plan, BatchFolder folder) =>
-        $"Import-Module Rvm -RequiredVersion {plan.ModuleVersion}; Invoke-RvmBatchTask -JobFolder {PowerShellQuote(folder.Path)}; if (-not $?) {{ exit 1 }}";
+        $"Import-Module Rvm -RequiredVersion {plan.ModuleVersion}; Invoke-RvmBatchTask -JobFolder {PowerShellQuote(folder.Path)} -JoinAfterLastPart; if (-not $?) {{ exit 1 }}";
 
     public static IReadOnlyList<string> Arguments(IEnumerable<string> powerShell, string script) =>
         powerShell.Concat(new[] { "-NoProfile", "-NonInteractive", "-Command", script }).ToList();

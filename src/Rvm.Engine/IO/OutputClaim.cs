@@ -65,35 +65,13 @@ internal sealed class OutputClaim : IDisposable
     {
         var folder = Path.GetDirectoryName(full)!;
         var hashPath = Path.Combine(folder, "." + FileSystemNames.ShortHash(Path.GetFileName(full)));
-        var lockPath = hashPath + LockSuffix;
-        for (int attempt = 0; attempt < 20; attempt++)
-        {
-            FileStream stream;
-            try
-            {
-                // FileShare.None is an exclusive flock on Unix. DeleteOnClose removes the file when the run ends.
-                stream = new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 256, FileOptions.DeleteOnClose);
-            }
-            catch (IOException) when (File.Exists(lockPath)) { return null; }
-            catch (FileNotFoundException) { continue; }
-            catch (DirectoryNotFoundException) { throw; }
-            // The previous holder may have unlinked the file between our open and our lock: then ours is a lock on
-            // nothing, and we try again on the file that is there now.
-            var held = FileIdentity.Of(stream.SafeFileHandle);
-            var named = FileIdentity.Of(lockPath);
-            if (held.HasValue && (!named.HasValue || !held.Value.Equals(named.Value)))
-            {
-                stream.Dispose();
-                Thread.Sleep(5);
-                continue;
-            }
-            var text = Encoding.UTF8.GetBytes($"{Path.GetFileName(full)}\n{Environment.MachineName} {ProcessId}\n");
-            stream.SetLength(0);
-            stream.Write(text, 0, text.Length);
-            stream.Flush();
-            return new OutputClaim(full, isFolder, hashPath, stream);
-        }
-        return null;
+        var stream = FileLock.TryAcquire(hashPath + LockSuffix);
+        if (stream == null) return null;
+        var text = Encoding.UTF8.GetBytes($"{Path.GetFileName(full)}\n{Environment.MachineName} {ProcessId}\n");
+        stream.SetLength(0);
+        stream.Write(text, 0, text.Length);
+        stream.Flush();
+        return new OutputClaim(full, isFolder, hashPath, stream);
     }
 
     private static readonly int ProcessId = System.Diagnostics.Process.GetCurrentProcess().Id;

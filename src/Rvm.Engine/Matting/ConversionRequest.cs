@@ -37,4 +37,6 @@ public sealed class ConversionRequest
     public int Segments { get; set; } = 1;
     /// <summary>Frames a part after the first runs before its start, only to warm its state; null: Rvm's measured default.</summary>
     public int? PreRollFrames { get; set; }
+    /// <summary>A batch's longest task: a longer video is cut into parts of at most this length, converted as tasks of their own and joined by one more; null: one task.</summary>
+    public System.TimeSpan? SegmentLength { get; set; }
 }

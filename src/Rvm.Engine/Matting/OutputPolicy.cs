@@ -11,4 +11,6 @@ internal sealed class OutputPolicy
     public bool ExplicitPaths { get; set; }
     /// <summary>Convert inputs that are themselves Rvm's outputs instead of skipping them.</summary>
     public bool IncludeRvmOutputs { get; set; }
+    /// <summary>Discard what a stopped conversion of this input saved (its work folder) and start over; otherwise it resumes.</summary>
+    public bool StartOver { get; set; }
 }

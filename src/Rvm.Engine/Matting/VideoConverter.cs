@@ -27,7 +27,7 @@ internal sealed class VideoConverter
     /// <summary>Converts a request as the engine's callers (the benchmark) give it: its named outputs replaced if Rvm made them.</summary>
     public RvmConversionResult Convert(ConversionRequest request, Action<ConversionProgress>? progress = null, CancellationToken cancel = default,
         Action<string>? verbose = null, Action<string>? warning = null) =>
-        Convert(ConversionPlanner.Plan(request, _model, new OutputPolicy { Force = true, ExplicitPaths = true }, verbose: verbose), progress, cancel, verbose, warning);
+        Convert(ConversionPlanner.Plan(request, _model, new OutputPolicy { Force = true, ExplicitPaths = true, StartOver = true }, verbose: verbose), progress, cancel, verbose, warning);
 
     /// <summary>Runs a plan: claims its output names, converts under temporary names, and commits all outputs or none.</summary>
     internal RvmConversionResult Convert(ConversionPlan plan, Action<ConversionProgress>? progress = null, CancellationToken cancel = default,
@@ -40,6 +40,38 @@ internal sealed class VideoConverter
         var claims = ClaimOutputs(plan);
         try { return Convert(plan, claims, progress, stop, verbose, warning); }
         finally { foreach (var claim in claims) claim.Dispose(); }
+    }
+
+    /// <summary>
+    /// Converts one part of a plan in parts into its work folder, as a batch task does (the join, another task, makes
+    /// the outputs). Nothing is claimed but the part itself; the work folder stays for the join, whatever happens.
+    /// </summary>
+    internal RvmConversionResult ConvertPart(ConversionPlan plan, int part, Action<ConversionProgress>? progress = null, CancellationToken cancel = default,
+        Action<string>? verbose = null, Action<string>? warning = null)
+    {
+        if (plan.Skip) throw new InvalidOperationException($"'{plan.Request.Input}' is not to be converted: {plan.SkipReason}.");
+        var segments = plan.Segmenting;
+        if (segments == null || part < 0 || part >= segments.Parts.Count)
+            throw new ArgumentOutOfRangeException(nameof(part), $"'{plan.Request.Input}' is not converted in parts, or has no part {part}.");
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        using var termination = TerminationSignal.Process.Register(stop);
+        var clock = Stopwatch.StartNew();
+        Directory.CreateDirectory(Path.GetDirectoryName(segments.WorkFolder)!);
+        var work = WorkFolder.Open(segments.WorkFolder, segments.Fingerprint, segments.Description, segments.Parts.Count, plan.Outputs.Count, startOver: false, verbose);
+        var resumed = work.Checkpoint(part);
+        long resumedAt = resumed?.FramesDone ?? 0;
+        if (resumed?.Finished == true) verbose?.Invoke($"Part {part} of '{plan.Request.Input}' is done already ({resumedAt} frames in '{work.Path}').");
+        else
+        {
+            if (resumedAt > 0) verbose?.Invoke($"Part {part} of '{plan.Request.Input}' resumes at its frame {resumedAt}, from the checkpoint in '{work.Path}'.");
+            var hardware = plan.Request.HardwareVideo
+                ? HardwareVideoChoice.For(_model.GpuId, plan.Width, plan.Height, true, plan.Outputs, HardwareCodecs.DecodeProblemOn, HardwareCodecs.EncodeProblemAt, verbose)
+                : HardwareVideoChoice.None;
+            RunPart(_model, plan, segments, work, segments.Parts[part], new List<OutputClaim>(), hardware, p => progress?.Invoke(p), stop, clock, warning);
+        }
+        var result = Result(plan, work.Checkpoint(part)!.FramesDone, 0, clock, resumedAt);
+        result.CompositionPath = result.AlphaPath = result.ForegroundPath = null;
+        return result;
     }
 
     /// <summary>
@@ -146,7 +178,7 @@ internal sealed class VideoConverter
         var clock = Stopwatch.StartNew();
         var request = plan.Request;
         var work = WorkFolder.Open(segments.WorkFolder, segments.Fingerprint, segments.Description, segments.Parts.Count, plan.Outputs.Count,
-            plan.Policy.Force, verbose);
+            plan.Policy.StartOver, verbose);
         bool keep = false;
         try
         {
@@ -230,6 +262,7 @@ internal sealed class VideoConverter
         HardwareVideoChoice hardware, Action<ConversionProgress> progress, CancellationTokenSource stop, Stopwatch clock, Action<string>? warning)
     {
         var request = plan.Request;
+        using var held = work.LockPart(range.Index);
         work.RemoveUnlisted(range.Index);
         var part = new PartRun(work, segments, range, work.Checkpoint(range.Index), plan.InputInfo!.StartSeconds);
         using var source = new VideoFrameReader(request.Input, plan.Width, plan.Height, planar: true, cancel: stop.Token, gpuDecode: hardware.Decode,

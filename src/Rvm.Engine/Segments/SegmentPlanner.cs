@@ -35,32 +35,39 @@ internal static class SegmentPlanner
             if (request.Segments > 1) throw new ArgumentException($"'{request.Input}': -Segments splits a video; a folder of pictures is converted in one sequence.");
             return null;
         }
-        if (request.Segments > 1 && request.Background.Kind == BackgroundKind.Video)
-            throw new ArgumentException($"'{request.Input}': -Segments cannot be used with a background video, whose frame for each segment's start is not known; use one segment.");
-        if (request.Segments > 1 && !(info.Duration?.TotalSeconds > 0))
-            throw new ArgumentException($"'{request.Input}': -Segments needs the video's duration, and ffprobe reports none.");
 
         var rate = info.AverageFrameRate.IsValid ? info.AverageFrameRate.Value : info.FrameRate.IsValid ? info.FrameRate.Value : 30;
         int checkpoint = request.CheckpointFrames ?? Math.Max(MinCheckpointFrames, (int)Math.Round(DefaultCheckpointSeconds * rate));
-        bool chunked = request.Segments > 1 || (checkpoint > 0 && !(info.FrameCountEstimate <= checkpoint));
+        int segments = request.Segments;
+        // A batch's -SegmentLength: as many parts as it takes, none longer.
+        if (request.SegmentLength is TimeSpan length && info.Duration is TimeSpan total && total > length)
+        {
+            if (length <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(request.SegmentLength), "A segment is longer than 0 s.");
+            segments = Math.Max(segments, (int)Math.Ceiling(total.TotalSeconds / length.TotalSeconds));
+        }
+        if (segments > 1 && request.Background.Kind == BackgroundKind.Video)
+            throw new ArgumentException($"'{request.Input}': a video in segments cannot have a background video, whose frame at each segment's start is not known; convert it in one segment.");
+        if (segments > 1 && !(info.Duration?.TotalSeconds > 0))
+            throw new ArgumentException($"'{request.Input}': converting in segments needs the video's duration, and ffprobe reports none.");
+        bool chunked = segments > 1 || (checkpoint > 0 && !(info.FrameCountEstimate <= checkpoint));
         if (!chunked) return null;
 
         int preRoll = request.PreRollFrames ?? DefaultPreRollFrames;
         if (preRoll < 0) throw new ArgumentOutOfRangeException(nameof(request.PreRollFrames), "The pre-roll is 0 frames or more.");
         var parts = new List<PartRange>();
         double duration = info.Duration?.TotalSeconds ?? 0;
-        for (int k = 0; k < request.Segments; k++)
+        for (int k = 0; k < segments; k++)
         {
-            double start = duration * k / request.Segments;
-            double? end = k + 1 < request.Segments ? duration * (k + 1) / request.Segments : (double?)null;
+            double start = duration * k / segments;
+            double? end = k + 1 < segments ? duration * (k + 1) / segments : (double?)null;
             parts.Add(new PartRange(k, start, end, k == 0 ? 0 : preRoll / rate));
         }
-        var description = Describe(plan, model, checkpoint, preRoll);
+        var description = Describe(plan, model, checkpoint, segments, preRoll);
         return new SegmentPlan(WorkFolder.PathFor(plan.Outputs[0].Path), Fingerprint(description), description, checkpoint, parts, preRoll);
     }
 
     /// <summary>Everything that changes what a conversion writes, one setting a line.</summary>
-    private static string Describe(ConversionPlan plan, RvmModel model, int checkpoint, int preRoll)
+    private static string Describe(ConversionPlan plan, RvmModel model, int checkpoint, int segments, int preRoll)
     {
         var request = plan.Request;
         var lines = new List<string>
@@ -74,7 +81,7 @@ internal static class SegmentPlanner
         lines.Add("background " + request.Background + (request.Background.Path != null ? " " + Identity(request.Background.Path) : ""));
         lines.Add(FormattableString.Invariant($"quality {request.Quality?.ToString() ?? "default"} bitrate {request.VideoBitrateMbps?.ToString("R") ?? "default"} hardware-video {request.HardwareVideo} tolerance {request.ErrorTolerance}"));
         lines.Add($"model {model.Sha256} {model.Precision} {model.Device}");
-        lines.Add(FormattableString.Invariant($"checkpoint {checkpoint} segments {request.Segments} preroll {preRoll}"));
+        lines.Add(FormattableString.Invariant($"checkpoint {checkpoint} segments {segments} preroll {preRoll}"));
         return string.Join("\n", lines);
     }
 

@@ -46,11 +46,10 @@ internal sealed class WorkFolder
         var folder = new WorkFolder(path, fingerprint, parts);
         if (Directory.Exists(path))
         {
-            string? problem = startOver ? "-Force starts over" : folder.Check(outputs);
+            string? problem = startOver ? "-Force starts over" : folder.CheckPlan();
             if (problem != null)
             {
                 verbose?.Invoke($"Discarding the work folder '{path}': {problem}.");
-                folder.DisposeCheckpoints();
                 OutputClaim.DeleteEntry(path);
             }
         }
@@ -59,34 +58,56 @@ internal sealed class WorkFolder
             Directory.CreateDirectory(path);
             AtomicFile.WriteAllText(System.IO.Path.Combine(path, PlanFile), fingerprint + "\n" + description + "\n");
         }
+        for (int part = 0; part < parts; part++)
+        {
+            var problem = folder.LoadPart(part, outputs);
+            if (problem == null) continue;
+            // One damaged part starts over; the others keep what they did (they may be running elsewhere, as batch tasks).
+            verbose?.Invoke($"Discarding part {part} of the work folder '{path}': {problem}.");
+            folder.DiscardPart(part);
+        }
         return folder;
     }
 
-    /// <summary>Loads every part's checkpoint and checks every chunk it lists; returns what is wrong, or null.</summary>
-    private string? Check(int outputs)
+    private string? CheckPlan()
     {
         var planFile = System.IO.Path.Combine(Path, PlanFile);
         string? saved = File.Exists(planFile) ? File.ReadLines(planFile).FirstOrDefault() : null;
         if (saved == null) return "it records no plan";
-        if (saved != _fingerprint) return "it was made for another plan (the input, the outputs or the settings changed)";
-        for (int part = 0; part < _checkpoints.Length; part++)
+        return saved != _fingerprint ? "it was made for another plan (the input, the outputs or the settings changed)" : null;
+    }
+
+    /// <summary>Loads a part's checkpoint, if any, and checks every chunk it lists; returns what is wrong, or null.</summary>
+    private string? LoadPart(int part, int outputs)
+    {
+        var file = CheckpointPath(part);
+        if (!File.Exists(file)) return null;
+        try { _checkpoints[part] = PartCheckpoint.Load(file, _fingerprint); }
+        catch (Exception e) when (e is InvalidDataException || e is IOException) { return e.Message.TrimEnd('.'); }
+        foreach (var chunk in _checkpoints[part]!.Chunks)
         {
-            var file = CheckpointPath(part);
-            if (!File.Exists(file)) continue;
-            try { _checkpoints[part] = PartCheckpoint.Load(file, _fingerprint); }
-            catch (Exception e) when (e is InvalidDataException || e is IOException) { return e.Message.TrimEnd('.'); }
-            foreach (var chunk in _checkpoints[part]!.Chunks)
+            if (chunk.Files.Count != outputs) return $"its chunk {chunk.Index} has {chunk.Files.Count} outputs, not {outputs}";
+            for (int i = 0; i < chunk.Files.Count; i++)
             {
-                if (chunk.Files.Count != outputs) return $"part {part}'s chunk {chunk.Index} has {chunk.Files.Count} outputs, not {outputs}";
-                for (int i = 0; i < chunk.Files.Count; i++)
-                {
-                    var size = SizeOf(PathOf(chunk.Files[i]));
-                    if (size != chunk.Sizes[i]) return $"the chunk '{chunk.Files[i]}' is {(size < 0 ? "missing" : $"{size} bytes, not {chunk.Sizes[i]}")}";
-                }
+                var size = SizeOf(PathOf(chunk.Files[i]));
+                if (size != chunk.Sizes[i]) return $"the chunk '{chunk.Files[i]}' is {(size < 0 ? "missing" : $"{size} bytes, not {chunk.Sizes[i]}")}";
             }
         }
         return null;
     }
+
+    private void DiscardPart(int part)
+    {
+        _checkpoints[part]?.Dispose();
+        _checkpoints[part] = null;
+        AtomicFile.TryDelete(CheckpointPath(part));
+        RemoveUnlisted(part);
+    }
+
+    /// <summary>Holds one part for this process while it runs: a second worker given the same part gets an error, not a second copy.</summary>
+    public IDisposable LockPart(int part) =>
+        FileLock.TryAcquire(System.IO.Path.Combine(Path, $"part-{part:000}.lock"))
+        ?? throw new OutputConflictException(OutputConflict.Busy, $"Part {part} of the work folder '{Path}' is being converted by another Rvm run right now.");
 
     /// <summary>The part's saved checkpoint, or null to start the part from its beginning.</summary>
     public PartCheckpoint? Checkpoint(int part) => _checkpoints[part];
@@ -124,19 +145,14 @@ internal sealed class WorkFolder
         return -1;
     }
 
-    private void DisposeCheckpoints()
-    {
-        for (int i = 0; i < _checkpoints.Length; i++)
-        {
-            _checkpoints[i]?.Dispose();
-            _checkpoints[i] = null;
-        }
-    }
-
     /// <summary>Removes the folder and everything in it; the checkpoints' states are freed.</summary>
     public void Delete()
     {
-        DisposeCheckpoints();
+        for (int part = 0; part < _checkpoints.Length; part++)
+        {
+            _checkpoints[part]?.Dispose();
+            _checkpoints[part] = null;
+        }
         OutputClaim.DeleteEntry(Path);
     }
 }

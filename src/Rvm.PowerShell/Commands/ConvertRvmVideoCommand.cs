@@ -74,6 +74,7 @@ public sealed class ConvertRvmVideoCommand : RvmConversionCmdlet
         if (!string.IsNullOrEmpty(Destination)) Destination = ResolveOutputPath(Destination!);
         _policy = new OutputPolicy
         {
+            StartOver = Force,
             Force = Force,
             SkipExisting = SkipExisting,
             ExplicitPaths = CompositionPath != null || AlphaPath != null || ForegroundPath != null,

@@ -25,6 +25,10 @@ public sealed class InvokeRvmBatchTaskCommand : RvmCmdlet
     [ValidateRange(0, int.MaxValue)]
     public int? Index { get; set; }
 
+    /// <summary>For engines that cannot make a task wait for others (Kubernetes): the last part of a video to finish joins the parts.</summary>
+    [Parameter]
+    public SwitchParameter JoinAfterLastPart { get; set; }
+
     protected override void ProcessRecord()
     {
         var folder = new BatchFolder(ResolveOutputPath(JobFolder));
@@ -45,10 +49,12 @@ public sealed class InvokeRvmBatchTaskCommand : RvmCmdlet
         var name = System.IO.Path.GetFileName(entry.Request.Input);
         try
         {
-            var task = pump.Run(this, () => BatchTask.Run(folder, entry, () => BatchTask.LoadModel(plan.Model, pump.Log), StopToken,
+            // Loaded once, and only if there is work: a part that also joins uses it twice.
+            var model = new Lazy<Inference.RvmModel>(() => BatchTask.LoadModel(plan.Model, pump.Log));
+            var task = pump.Run(this, () => BatchTask.Run(folder, plan, entry, () => model.Value, StopToken,
                 p => pump.Post(c => c.WriteProgress(new ProgressRecord(Activity, $"Task {entry.Index}: {name}", $"Frame {p.FramesDone}, {p.FramesPerSecond:0.0} fps"))),
-                pump.Log.Verbose, pump.Log.Warning));
-            if (task.Result != null) WriteObject(task.Result);
+                pump.Log.Verbose, pump.Log.Warning, JoinAfterLastPart));
+            if (task?.Result != null) WriteObject(task.Result);
         }
         catch (OperationCanceledException) when (StopToken.IsCancellationRequested)
         {

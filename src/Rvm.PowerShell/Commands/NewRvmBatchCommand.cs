@@ -29,6 +29,10 @@ public sealed class NewRvmBatchCommand : RvmConversionCmdlet
     [Parameter]
     public string? JobFolder { get; set; }
 
+    /// <summary>The longest video one task converts: a longer one becomes a task per part and a task that joins them.</summary>
+    [Parameter]
+    public TimeSpan? SegmentLength { get; set; }
+
     protected override void BeginProcessing()
     {
         try
@@ -84,6 +88,11 @@ public sealed class NewRvmBatchCommand : RvmConversionCmdlet
     private ConversionRequest BuildRequest(string input)
     {
         var request = NewRequest(input, _background);
+        if (SegmentLength.HasValue)
+        {
+            if (SegmentLength.Value < TimeSpan.FromSeconds(1)) throw new ArgumentException($"-SegmentLength {SegmentLength.Value} is shorter than a second; give it as a time, e.g. 00:10:00 or (New-TimeSpan -Minutes 10).");
+            request.SegmentLength = SegmentLength;
+        }
         NameOutputs(request, Destination);
         return request;
     }
