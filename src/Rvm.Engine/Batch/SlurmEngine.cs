@@ -37,12 +37,19 @@ internal static class SlurmEngine
     {
         Directory.CreateDirectory(folder.SlurmFolder);
         AtomicFile.WriteAllText(ScriptPath(folder), Script(plan, folder));
-        var arguments = new List<string> { "--parsable", $"--array={string.Join(",", indexes)}%{throttle}", $"--chdir={folder.Path}" };
+        return Sbatch(folder, new List<string> { $"--array={string.Join(",", indexes)}%{throttle}" }, partition, extra, $"the batch '{folder.Path}'");
+    }
+
+    /// <summary>sbatch of the batch's script with these options; returns the job id.</summary>
+    private static string Sbatch(BatchFolder folder, List<string> options, string? partition, IEnumerable<string> extra, string what)
+    {
+        var arguments = new List<string> { "--parsable", $"--chdir={folder.Path}" };
+        arguments.AddRange(options);
         if (!string.IsNullOrEmpty(partition)) arguments.Add($"--partition={partition}");
         arguments.AddRange(extra);
         arguments.Add(ScriptPath(folder));
         var (code, output, error) = BatchStarter.Run("sbatch", arguments);
-        if (code != 0) throw new InvalidOperationException($"sbatch refused the batch '{folder.Path}' (exit code {code}): {error.Trim()}");
+        if (code != 0) throw new InvalidOperationException($"sbatch refused {what} (exit code {code}): {error.Trim()}");
         // --parsable prints "jobid" or "jobid;cluster".
         return output.Trim().Split(';')[0];
     }
@@ -53,17 +60,8 @@ internal static class SlurmEngine
     /// </summary>
     public static string SubmitAfter(BatchFolder folder, int join, string arrayJobId, IEnumerable<int> parts, string? partition, IEnumerable<string> extra)
     {
-        var arguments = new List<string>
-        {
-            "--parsable", $"--array={join}", $"--chdir={folder.Path}",
-            "--dependency=afterok:" + string.Join(":", parts.Select(p => $"{arrayJobId}_{p}")), "--kill-on-invalid-dep=yes",
-        };
-        if (!string.IsNullOrEmpty(partition)) arguments.Add($"--partition={partition}");
-        arguments.AddRange(extra);
-        arguments.Add(ScriptPath(folder));
-        var (code, output, error) = BatchStarter.Run("sbatch", arguments);
-        if (code != 0) throw new InvalidOperationException($"sbatch refused the join task {join} of the batch '{folder.Path}' (exit code {code}): {error.Trim()}");
-        return output.Trim().Split(';')[0];
+        var options = new List<string> { $"--array={join}", "--dependency=afterok:" + string.Join(":", parts.Select(p => $"{arrayJobId}_{p}")), "--kill-on-invalid-dep=yes" };
+        return Sbatch(folder, options, partition, extra, $"the join task {join} of the batch '{folder.Path}'");
     }
 
     /// <summary>The tasks of the batch's array and of its joins that squeue lists; null when squeue does not answer.</summary>
