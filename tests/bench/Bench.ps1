@@ -56,11 +56,11 @@ function Measure-Model($Model, [string] $Clip, [double] $Ratio, [string] $Name, 
 
 # End to end in a fresh pwsh of the same version, so that the peak resident memory is this conversion's own
 # (a process never gives all its memory back, so a peak measured after other cases would include theirs).
-function Measure-Conversion([string] $Clip, [double] $Ratio, [int] $Frames) {
+function Measure-Conversion([string] $Clip, [double] $Ratio, [int] $Frames, [int] $CheckpointFrames = -1, [int] $Segments = 1) {
     $json = Join-Path $work "conversion-$([guid]::NewGuid().ToString('N')).json"
     $arguments = @('-NoProfile', '-NonInteractive', '-File', (Join-Path $PSScriptRoot 'Measure-Conversion.ps1'),
         '-ModulePath', $ModulePath, '-Clip', $Clip, '-Ratio', $Ratio, '-Frames', $Frames, '-OutputFolder', $work,
-        '-OutputPath', $json, '-ThreadCount', $ThreadCount)
+        '-OutputPath', $json, '-ThreadCount', $ThreadCount, '-CheckpointFrames', $CheckpointFrames, '-Segments', $Segments)
     $exe = (Get-Process -Id $PID).Path
     if ([IO.Path]::GetFileNameWithoutExtension($exe) -eq 'dotnet') { & $exe (Join-Path $PSHOME 'pwsh.dll') @arguments }
     else { & $exe @arguments }
@@ -151,6 +151,30 @@ try {
         }
     }
 
+    # Long videos at 1080p: one pass, in chunks with checkpoints, and as two segments at once (the CPU's threads
+    # divided between them), all on the same 300 frames in this run; and what the work folder holds.
+    Write-Host 'Long videos: checkpoints and segments at 1920x1080 r0.25...'
+    $clip = Get-BenchClip 1920 1080 300
+    $direct = Measure-Conversion $clip 0.25 300 -CheckpointFrames 0
+    $chunked = Measure-Conversion $clip 0.25 300 -CheckpointFrames 100
+    $split = Measure-Conversion $clip 0.25 300 -CheckpointFrames 0 -Segments 2
+    $seconds = 300 / 30
+    $stateModel = Import-BenchModel
+    $stateBytes = [Rvm.Diagnostics.ModelBenchmark]::CheckpointStateBytes($stateModel, 1920, 1080, 0.25)
+    $stateModel.Dispose()
+    $long = [ordered]@{
+        case = '1920x1080 r0.25, 300 frames, composition and alpha .mp4'
+        one_pass_fps = [math]::Round($direct.fps, 2)
+        chunks_of_100_fps = [math]::Round($chunked.fps, 2)
+        chunks_overhead_percent = [math]::Round(100 * ($direct.fps - $chunked.fps) / $direct.fps, 1)
+        two_segments_fps = [math]::Round($split.fps, 2)
+        two_segments_vs_one_pass = [math]::Round($split.fps / $direct.fps, 3)
+        checkpoint_state_mb = [math]::Round($stateBytes / 1MB, 2)
+        # The chunks are the outputs' own streams, so the work folder holds what the outputs will: per hour of
+        # video, plus one state per part; during the join the outputs are written beside it once more.
+        work_folder_gb_per_hour = [math]::Round($chunked.output_bytes / $seconds * 3600 / 1GB, 2)
+    }
+
     $soak = $null
     if (-not $Quick) {
         Write-Host 'Soak: 200 short conversions into one folder, stopped at random with SIGTERM and SIGKILL and run again...'
@@ -167,6 +191,7 @@ try {
         cases = @($rows)
         memory = $memory
         ort_settings_1080p = @($tuning)
+        long_videos = $long
         soak = $soak
     }
     New-Item -ItemType Directory -Force (Split-Path $OutputPath) | Out-Null
@@ -177,6 +202,7 @@ try {
             model_cpu_ms_per_frame, end_to_end_process_cpu_ms_per_frame, end_to_end_ffmpeg_cpu_ms_per_frame |
         Out-String -Width 200 | Write-Host
     if ($memory) { [pscustomobject]$memory | Format-List | Out-String | Write-Host }
+    [pscustomobject]$long | Format-List | Out-String | Write-Host
     if ($tuning) { $tuning | ForEach-Object { [pscustomobject]$_ } | Format-Table | Out-String -Width 200 | Write-Host }
     if ($soak) { [pscustomobject]$soak | Format-List | Out-String | Write-Host }
     Write-Host "Written to $OutputPath"

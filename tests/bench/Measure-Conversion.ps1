@@ -10,7 +10,10 @@ param(
     [Parameter(Mandatory)] [int] $Frames,
     [Parameter(Mandatory)] [string] $OutputFolder,
     [Parameter(Mandatory)] [string] $OutputPath,
-    [int] $ThreadCount = 0
+    [int] $ThreadCount = 0,
+    # -1: the default (checkpoints every 30 s of video); 0: none.
+    [int] $CheckpointFrames = -1,
+    [int] $Segments = 1
 )
 $ErrorActionPreference = 'Stop'
 Import-Module $ModulePath
@@ -20,6 +23,8 @@ $request.Input = $Clip
 $request.CompositionPath = Join-Path $OutputFolder 'composition.mp4'
 $request.AlphaPath = Join-Path $OutputFolder 'alpha.mp4'
 $request.DownsampleRatio = $Ratio
+if ($CheckpointFrames -ge 0) { $request.CheckpointFrames = $CheckpointFrames }
+$request.Segments = $Segments
 $e = [Rvm.Diagnostics.ConversionBenchmark]::Measure($model, $request, $Frames)
 [ordered]@{
     frames = $e.Result.FrameCount
@@ -29,5 +34,7 @@ $e = [Rvm.Diagnostics.ConversionBenchmark]::Measure($model, $request, $Frames)
     process_cpu_ms_per_frame = $e.ProcessCpuMsPerFrame
     ffmpeg_cpu_ms_per_frame = $e.FfmpegCpuMsPerFrame
     threads = $model.ThreadCount
+    output_bytes = (Get-Item $request.CompositionPath).Length + (Get-Item $request.AlphaPath).Length
+    segments = $e.Result.Segments
 } | ConvertTo-Json | Set-Content $OutputPath
 $model.Dispose()

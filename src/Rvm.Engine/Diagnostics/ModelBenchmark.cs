@@ -118,4 +118,23 @@ public static class ModelBenchmark
             P90Ms = sorted[(int)Math.Min(sorted.Length - 1, Math.Ceiling(0.9 * sorted.Length) - 1)],
         };
     }
+
+    /// <summary>The bytes of the recurrent state a checkpoint saves for this frame size and ratio (after one black frame).</summary>
+    public static long CheckpointStateBytes(RvmModel model, int width, int height, float ratio)
+    {
+        using var session = new MattingSession(model, width, height, ratio);
+        session.LoadPlanarGbr(new byte[3 * width * height]);
+        if (session.HasCoefficientCut)
+        {
+            using var coefficients = session.CreateCoefficientFrame();
+            session.RunCoefficients(coefficients);
+        }
+        else
+        {
+            using var matte = session.CreateBuffer();
+            session.Run(matte);
+        }
+        using var snapshot = session.CreateSnapshot();
+        return snapshot.ByteCount;
+    }
 }

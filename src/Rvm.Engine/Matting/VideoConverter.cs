@@ -213,11 +213,17 @@ internal sealed class VideoConverter
             progress?.Invoke(new ConversionProgress(request.Input, frames, frames, clock.Elapsed));
             return Result(plan, frames, damaged, clock, resumedAt);
         }
-        catch (Exception e) when (e is OperationCanceledException || e is IOException)
+        catch (OperationCanceledException)
         {
-            // Stopped, or a write failed (a full disk): what is done stays, to go on from when the same conversion runs again.
+            // Stopped: what is done stays, to go on from when the same conversion runs again.
             keep = true;
             throw;
+        }
+        catch (IOException e)
+        {
+            // A write failed (a full disk): the same, and the error says so.
+            keep = true;
+            throw new IOException($"{e.Message.TrimEnd('.')}. What was done is kept in '{work.Path}': free some space and run the same conversion again to resume it.", e);
         }
         finally
         {
