@@ -52,6 +52,9 @@ internal sealed class MemoryEstimate
     /// cut runs (CPU, converted model, ratio below 1), whether the network runs on the CPU, how many outputs are encoded,
     /// which of them (composition, transparent, alpha, foreground), and whether a background picture or video is read.
     /// </summary>
+    /// <summary>This estimate for <paramref name="pipelines"/> conversions at once.</summary>
+    public MemoryEstimate Times(int pipelines) => pipelines == 1 ? this : new MemoryEstimate(FrameBytes * pipelines, NetworkBytes * pipelines, FfmpegBytes * pipelines);
+
     public static MemoryEstimate For(int width, int height, float ratio, bool coefficientCut, bool networkOnCpu, bool composition,
         bool transparent, bool alpha, bool foreground, BackgroundKind background)
     {
