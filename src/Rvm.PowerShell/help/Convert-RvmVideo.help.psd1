@@ -42,7 +42,7 @@
         @{ Code = 'Get-ChildItem *.mp4 | Convert-RvmVideo'; Remarks = 'Writes <name>.composition.mp4 over RVM''s green beside every video in the folder.' }
         @{ Code = 'Convert-RvmVideo interview.mov -Output Composition, Alpha, Foreground -Destination out -Container Mkv'; Remarks = 'Writes the composition, the matte and the foreground as lossless FFV1 .mkv files in out/.' }
         @{ Code = 'Convert-RvmVideo interview.mp4 -Output Composition, Alpha -Verbose'; Remarks = 'A two-hour video saves a checkpoint every 30 s of it. Stopped at 6 am (Ctrl+C, a reboot, kill -9), the same command resumes where it stopped, says so with -Verbose, and writes mattes identical to an uninterrupted run.' }
-        @{ Code = 'Convert-RvmVideo interview.mp4 -Segments 4'; Remarks = 'Converts four quarters of the video at once, each starting 30 frames early to warm its state, and joins them with the video''s exact timing and audio.' }
+        @{ Code = 'Convert-RvmVideo interview.mp4 -Segments 4'; Remarks = 'Converts four quarters of the video at once, each after the first starting 120 frames early to warm its state, and joins them with the video''s exact timing and audio.' }
         @{ Code = 'Convert-RvmVideo talk.mp4 -Background Transparent -CompositionPath talk.webm'; Remarks = 'Writes the person on a transparent background as VP9 with alpha, with the input''s audio.' }
         @{ Code = 'Convert-RvmVideo talk.mp4 -Background beach.jpg -CompositionPath talk-beach.mp4 -VideoBitrate 8'; Remarks = 'Puts the person in front of a picture, at 8 Mbps.' }
         @{ Code = 'Convert-RvmVideo ./frames -OutputType PngSequence -Output Alpha -FrameRate 25'; Remarks = 'Turns a folder of pictures into a folder of PNG mattes (frames.alpha/0000.png, ...).' }
