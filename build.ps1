@@ -14,7 +14,7 @@
                  libraries for linux-x64 and win-x64 (and no other platform), installable with
                  Install-PSResource from a repository registered on that folder.
       Bench      Build, then model-only and end-to-end timings; writes artifacts/bench.json.
-      PreRoll    Build, then how much pre-roll a segment needs (tests/bench/PreRoll.ps1, about 11 minutes on 2 cores):
+      PreRoll    Build, then how much pre-roll a segment needs (tests/bench/PreRoll.ps1, about 23 minutes on 2 busy cores):
                  alpha error of segmented runs against one sequential run; writes artifacts/preroll.md and .json.
       DeviceCheck  Build, then tests/device/DeviceCheck.ps1 on an NVIDIA GPU (under 10 minutes): environment,
                  input placement, CPU against GPU fidelity, speed, fallbacks; writes artifacts/device-check.json.
