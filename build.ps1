@@ -14,6 +14,8 @@
                  libraries for linux-x64 and win-x64 (and no other platform), installable with
                  Install-PSResource from a repository registered on that folder.
       Bench      Build, then model-only and end-to-end timings; writes artifacts/bench.json.
+      PreRoll    Build, then how much pre-roll a segment needs (tests/bench/PreRoll.ps1, about 23 minutes on 2 busy cores):
+                 alpha error of segmented runs against one sequential run; writes artifacts/preroll.md and .json.
       DeviceCheck  Build, then tests/device/DeviceCheck.ps1 on an NVIDIA GPU (under 10 minutes): environment,
                  input placement, CPU against GPU fidelity, speed, fallbacks; writes artifacts/device-check.json.
                  Exits 2 where there is no CUDA device (nothing run), 1 when a check fails.
@@ -25,7 +27,7 @@
 param(
     # One or more tasks: ./build.ps1 Clean Test
     [Parameter(Position = 0, ValueFromRemainingArguments)]
-    [ValidateSet('Bootstrap', 'Build', 'LoadTest', 'Package', 'Test', 'Demo', 'Bench', 'DeviceCheck', 'Clean')]
+    [ValidateSet('Bootstrap', 'Build', 'LoadTest', 'Package', 'Test', 'Demo', 'Bench', 'PreRoll', 'DeviceCheck', 'Clean')]
     [string[]] $Task = @('Build'),
 
     [ValidateSet('Debug', 'Release')]
@@ -286,6 +288,13 @@ function Invoke-Bench {
     if ($LASTEXITCODE -ne 0) { throw "The benchmark failed (exit code $LASTEXITCODE)." }
 }
 
+function Invoke-PreRoll {
+    Write-Step 'Pre-roll study'
+    $script = Join-Path $Root 'tests/bench/PreRoll.ps1'
+    Invoke-Pwsh @('-NoProfile', '-NonInteractive', '-File', $script, '-ModulePath', (Join-Path $ModuleDir 'Rvm.psd1'), '-OutputFolder', $Artifacts)
+    if ($LASTEXITCODE -ne 0) { throw "The pre-roll study failed (exit code $LASTEXITCODE)." }
+}
+
 function Invoke-DeviceCheck {
     Write-Step 'Device check (NVIDIA GPU)'
     New-Item -ItemType Directory -Force $Artifacts | Out-Null
@@ -318,6 +327,7 @@ foreach ($t in $Task) {
         'Test' { Invoke-Bootstrap; Invoke-Build; Invoke-LoadTest; Invoke-Package; Invoke-Test }
         'Demo' { Invoke-Bootstrap; Invoke-Build; Invoke-Demo }
         'Bench' { Invoke-Build; Invoke-Bench }
+        'PreRoll' { Invoke-Build; Invoke-PreRoll }
         'DeviceCheck' { Invoke-Build; Invoke-DeviceCheck }
         'Clean' { Invoke-Clean }
     }
