@@ -22,16 +22,6 @@ BeforeAll {
 
     function Test-Alive([int] $ProcessId) { Test-Path "/proc/$ProcessId" }
 
-    # A pwsh of this version converting in the background, as a scheduler would start it.
-    function Start-Conversion([string] $Command) {
-        $exe = (Get-Process -Id $PID).Path
-        $info = [Diagnostics.ProcessStartInfo]::new($exe)
-        if ([IO.Path]::GetFileNameWithoutExtension($exe) -eq 'dotnet') { $info.ArgumentList.Add((Join-Path $PSHOME 'pwsh.dll')) }
-        foreach ($a in @('-NoProfile', '-NonInteractive', '-Command', "Import-Module '$ModulePath'; $Command")) { $info.ArgumentList.Add($a) }
-        $info.RedirectStandardError = $true
-        $info.RedirectStandardOutput = $true
-        [Diagnostics.Process]::Start($info)
-    }
     function Wait-Temporaries([string] $Folder, [int] $Count = 2) {
         $deadline = (Get-Date).AddSeconds(60)
         while ((Get-Date) -lt $deadline -and @(Get-ChildItem -LiteralPath $Folder -Force -Filter '*.rvm-partial' -ErrorAction SilentlyContinue).Count -lt $Count) { Start-Sleep -Milliseconds 100 }
@@ -241,10 +231,12 @@ Describe 'Long names' {
     }
 }
 
+# These runs take the direct path (-CheckpointFrames 0): the long clip would otherwise be converted in chunks, whose
+# work folder is kept for resume on purpose (tests/Resume.Tests.ps1).
 Describe 'Stopped runs leave nothing behind' {
     It 'cleans up on SIGTERM like on Ctrl+C: no temporaries, no final names, no ffmpeg of its own' -Skip:($IsWindows) {
         $out = Join-Path $Work 'sigterm'
-        $child = Start-Conversion "Convert-RvmVideo -LiteralPath '$Long' -Destination '$out' -Output Composition, Alpha -Device Cpu"
+        $child = Start-Conversion "Convert-RvmVideo -LiteralPath '$Long' -Destination '$out' -Output Composition, Alpha -Device Cpu -CheckpointFrames 0"
         Wait-Temporaries $out
         # This run's own ffmpeg processes (TestHelpers walks the parents in /proc), never other work on the machine.
         $descendants = @(Get-OwnProcess ffmpeg -Root $child.Id).Id
@@ -258,7 +250,7 @@ Describe 'Stopped runs leave nothing behind' {
 
     It 'after SIGKILL, the next run removes what the dead run left, and nothing stands at a final name' -Skip:($IsWindows) {
         $out = Join-Path $Work 'sigkill'
-        $child = Start-Conversion "Convert-RvmVideo -LiteralPath '$Long' -Destination '$out' -Output Composition, Alpha -Device Cpu"
+        $child = Start-Conversion "Convert-RvmVideo -LiteralPath '$Long' -Destination '$out' -Output Composition, Alpha -Device Cpu -CheckpointFrames 0"
         Wait-Temporaries $out
         $descendants = @(Get-OwnProcess ffmpeg -Root $child.Id).Id
         & kill -KILL $child.Id
@@ -279,7 +271,7 @@ Describe 'Stopped runs leave nothing behind' {
 
     It 'never touches a live run''s temporaries, and a second run of the same name gets an error, not an overwrite' -Skip:($IsWindows) {
         $out = Join-Path $Work 'live'
-        $child = Start-Conversion "Convert-RvmVideo -LiteralPath '$Long' -Destination '$out' -Device Cpu -DownsampleRatio 0.5 | Out-Null; exit `$(if (`$?) { 0 } else { 1 })"
+        $child = Start-Conversion "Convert-RvmVideo -LiteralPath '$Long' -Destination '$out' -Device Cpu -DownsampleRatio 0.5 -CheckpointFrames 0 | Out-Null; exit `$(if (`$?) { 0 } else { 1 })"
         Wait-Temporaries $out -Count 1
         # Another run sweeps the same folder for dead runs' leftovers while this one is alive...
         $tiny = New-Clip (Join-Path $Work 'fixtures/beside.mp4')

@@ -100,6 +100,17 @@ function Invoke-Pwsh([string[]] $ArgumentList, [hashtable] $Environment) {
     finally { $process.Dispose() }
 }
 
+# A pwsh of this version converting in the background, as a scheduler would start it.
+function Start-Conversion([string] $Command) {
+    $exe = (Get-Process -Id $PID).Path
+    $info = [Diagnostics.ProcessStartInfo]::new($exe)
+    if ([IO.Path]::GetFileNameWithoutExtension($exe) -eq 'dotnet') { $info.ArgumentList.Add((Join-Path $PSHOME 'pwsh.dll')) }
+    foreach ($a in @('-NoProfile', '-NonInteractive', '-Command', "Import-Module '$ModulePath'; $Command")) { $info.ArgumentList.Add($a) }
+    $info.RedirectStandardError = $true
+    $info.RedirectStandardOutput = $true
+    [Diagnostics.Process]::Start($info)
+}
+
 # A 40-frame 320x240 H.264 clip of the footage at $CleanPath, and at $Path a copy with 4 KB in the middle
 # overwritten by seeded garbage (the same bytes on every run): damage that ffmpeg plays past.
 function New-DamagedClip([string] $Path, [string] $CleanPath) {

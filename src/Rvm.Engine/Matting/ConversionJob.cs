@@ -170,8 +170,17 @@ internal sealed class ConversionJob
         var failure = _failure;
         if (failure is OperationCanceledException || (failure == null && _stop.IsCancellationRequested))
             throw new OperationCanceledException($"The conversion of '{_request.Input}' was stopped.", failure);
+        if (failure is IOException io && _part != null) throw Resumable(io);
         if (failure != null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failure).Throw();
     }
+
+    /// <summary>
+    /// A write that failed in a part (a full disk, a chunk or checkpoint that could not be saved): the work folder is
+    /// kept, so the error says which outputs stopped and that running the conversion again goes on from there.
+    /// </summary>
+    private IOException Resumable(IOException failure) => new IOException(
+        $"Writing {string.Join(", ", _claims.Select(c => $"'{c.FinalPath}'"))} failed: {failure.Message.TrimEnd().TrimEnd('.')}. " +
+        $"The work done is kept in '{_part!.Work.Path}'; run the same conversion again once the cause is fixed, and it resumes from the last checkpoint.", failure);
 
     private void Decode()
     {
@@ -382,6 +391,7 @@ internal sealed class ConversionJob
         var offset = _plan.Outputs[output].Format.StoresMilliseconds
             ? TimeSpan.FromTicks(Math.Max(0, _part!.OutputMicroseconds(firstPts, _source.TimeBase)) * 10)
             : TimeSpan.Zero;
-        return CreateWriter(output, path, path, _plan.Outputs[output].Tag, offset, null, _part!.Segments.CheckpointFrames > 0 ? _part.Segments.CheckpointFrames : _total);
+        // Named after the output it becomes, so that an error names a file the user knows, not a hidden chunk.
+        return CreateWriter(output, _claims[output].FinalPath, path, _plan.Outputs[output].Tag, offset, null, _part!.Segments.CheckpointFrames > 0 ? _part.Segments.CheckpointFrames : _total);
     }
 }

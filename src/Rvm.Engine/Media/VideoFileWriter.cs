@@ -39,11 +39,15 @@ internal sealed class VideoFileWriter : IDisposable
         _digits = Math.Max(4, (Math.Max(1, frameCountEstimate ?? 1) - 1).ToString(CultureInfo.InvariantCulture).Length);
 
         var arguments = new List<string> { "-hide_banner", "-nostdin", "-nostats", "-loglevel", "error", "-y" };
+        bool audio = audioSource != null && audioSource.HasAudio && format.CarriesAudio;
+        // With only our own frames coming in, any error is a failed write: without -xerror, ffmpeg 5.1 exits 0 when
+        // the disk fills as it writes the trailer (Matroska holds a second of small frames until then), leaving a
+        // cut-short file that would pass for finished. With the input's audio mapped, its damage is left to ffmpeg.
+        if (!audio) arguments.Add("-xerror");
         // The first frame's time relative to the input's start, so the picture stays in sync with the audio.
         if (startOffset != TimeSpan.Zero)
             arguments.AddRange(new[] { "-itsoffset", startOffset.TotalSeconds.ToString("0.######", CultureInfo.InvariantCulture) });
         arguments.AddRange(new[] { "-f", "nut", "-i", "pipe:0" });
-        bool audio = audioSource != null && audioSource.HasAudio && format.CarriesAudio;
         if (audio) arguments.AddRange(new[] { "-i", FfmpegInput.Of(audioSource!.Path) });
         arguments.AddRange(new[] { "-map", "0:v:0" });
         if (audio) arguments.AddRange(new[] { "-map", "1:a?" });

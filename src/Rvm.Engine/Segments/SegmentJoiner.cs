@@ -56,11 +56,13 @@ internal static class SegmentJoiner
         File.WriteAllText(list, ConcatList(chunks, index), new UTF8Encoding(false));
         var info = plan.InputInfo!;
         var arguments = new List<string> { "-hide_banner", "-nostdin", "-nostats", "-loglevel", "error", "-y" };
+        bool audio = info.HasAudio && output.Format.CarriesAudio;
+        // Only our chunks coming in: any error is a failed join (ffmpeg 5.1 exits 0 when the disk fills at the trailer).
+        if (!audio) arguments.Add("-xerror");
         // The concat demuxer starts the video at 0; the first chunk's own start puts it back where a one-pass conversion has it.
         long offset = chunks[0].Starts[index];
         if (offset > 0) arguments.AddRange(new[] { "-itsoffset", (offset / 1_000_000m).ToString("0.000000", CultureInfo.InvariantCulture) });
         arguments.AddRange(new[] { "-f", "concat", "-safe", "0", "-i", FfmpegInput.Of(list) });
-        bool audio = info.HasAudio && output.Format.CarriesAudio;
         if (audio) arguments.AddRange(new[] { "-i", FfmpegInput.Of(info.Path) });
         arguments.AddRange(new[] { "-map", "0:v:0" });
         if (audio) arguments.AddRange(new[] { "-map", "1:a?" });
