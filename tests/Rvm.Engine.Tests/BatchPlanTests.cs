@@ -47,6 +47,7 @@ public sealed class BatchPlanTests : IDisposable
         CheckpointFrames = 450,
         Segments = 3,
         PreRollFrames = 15,
+        SegmentLength = TimeSpan.FromMinutes(10.5),
     };
 
     private static void AssertSameRequest(ConversionRequest expected, ConversionRequest actual)

@@ -179,7 +179,7 @@ internal sealed class ConversionJob
     /// kept, so the error says which outputs stopped and that running the conversion again goes on from there.
     /// </summary>
     private IOException Resumable(IOException failure) => new IOException(
-        $"Writing {string.Join(", ", _claims.Select(c => $"'{c.FinalPath}'"))} failed: {failure.Message.TrimEnd().TrimEnd('.')}. " +
+        $"Writing {string.Join(", ", _plan.Outputs.Select(o => $"'{o.Path}'"))} failed: {failure.Message.TrimEnd().TrimEnd('.')}. " +
         $"The work done is kept in '{_part!.Work.Path}'; run the same conversion again once the cause is fixed, and it resumes from the last checkpoint.", failure);
 
     private void Decode()
@@ -392,6 +392,6 @@ internal sealed class ConversionJob
             ? TimeSpan.FromTicks(Math.Max(0, _part!.OutputMicroseconds(firstPts, _source.TimeBase)) * 10)
             : TimeSpan.Zero;
         // Named after the output it becomes, so that an error names a file the user knows, not a hidden chunk.
-        return CreateWriter(output, _claims[output].FinalPath, path, _plan.Outputs[output].Tag, offset, null, _part!.Segments.CheckpointFrames > 0 ? _part.Segments.CheckpointFrames : _total);
+        return CreateWriter(output, _plan.Outputs[output].Path, path, _plan.Outputs[output].Tag, offset, null, _part!.Segments.CheckpointFrames > 0 ? _part.Segments.CheckpointFrames : _total);
     }
 }

@@ -219,11 +219,11 @@ internal sealed class VideoConverter
             keep = true;
             throw;
         }
-        catch (IOException e)
+        catch (IOException)
         {
-            // A write failed (a full disk): the same, and the error says so.
+            // A write failed (a full disk): the same; the error says so (ConversionJob, SegmentJoiner).
             keep = true;
-            throw new IOException($"{e.Message.TrimEnd('.')}. What was done is kept in '{work.Path}': free some space and run the same conversion again to resume it.", e);
+            throw;
         }
         finally
         {

@@ -70,6 +70,15 @@ internal sealed class FfmpegProcess : IDisposable
         return _process.ExitCode;
     }
 
+    /// <summary>
+    /// Whether ffmpeg's last lines say the output was not finished although it exited 0: ffmpeg 5.1 does so when the
+    /// disk fills as it writes the trailer, unless -xerror (which a writer that copies the input's audio cannot use:
+    /// damaged audio would stop it).
+    /// </summary>
+    public static bool FailedToFinish(string errorTail) =>
+        errorTail.IndexOf("Error writing trailer", StringComparison.OrdinalIgnoreCase) >= 0 ||
+        errorTail.IndexOf("Error closing file", StringComparison.OrdinalIgnoreCase) >= 0;
+
     /// <summary>The last lines ffmpeg wrote to stderr, for an error message.</summary>
     public string ErrorTail(int lines = 3)
     {

@@ -94,7 +94,8 @@ internal sealed class VideoFileWriter : IDisposable
         _ffmpeg.Input.Close();
         int exit = _ffmpeg.WaitForExit();
         if (_ffmpeg.WasKilled) throw new OperationCanceledException($"Writing '{FinalPath}' was cancelled.");
-        if (exit != 0) throw new IOException($"ffmpeg could not write '{FinalPath}' (exit code {exit}): {_ffmpeg.ErrorTail()}{NvencHint}");
+        if (exit != 0 || FfmpegProcess.FailedToFinish(_ffmpeg.ErrorTail(20)))
+            throw new IOException($"ffmpeg could not write '{FinalPath}' (exit code {exit}): {_ffmpeg.ErrorTail()}{NvencHint}");
         if (_frames == 0) throw new IOException($"No frame was written to '{FinalPath}'.");
         if (_format.IsImageSequence)
         {

@@ -74,7 +74,9 @@ internal static class SegmentJoiner
         using var ffmpeg = new FfmpegProcess("ffmpeg", arguments, redirectInput: false, redirectOutput: false, cancel: cancel);
         int exit = ffmpeg.WaitForExit();
         if (ffmpeg.WasKilled) throw new OperationCanceledException($"Joining '{output.Path}' was cancelled.");
-        if (exit != 0) throw new IOException($"ffmpeg could not join the chunks of '{output.Path}' (exit code {exit}): {ffmpeg.ErrorTail()}");
+        if (exit != 0 || FfmpegProcess.FailedToFinish(ffmpeg.ErrorTail(20)))
+            throw new IOException($"ffmpeg could not join the chunks of '{output.Path}' (exit code {exit}): {ffmpeg.ErrorTail()}. " +
+                $"The chunks are kept in '{work.Path}'; run the same conversion again once the cause is fixed, and it only joins them.");
     }
 
     /// <summary>
