@@ -56,11 +56,11 @@ function Measure-Model($Model, [string] $Clip, [double] $Ratio, [string] $Name, 
 
 # End to end in a fresh pwsh of the same version, so that the peak resident memory is this conversion's own
 # (a process never gives all its memory back, so a peak measured after other cases would include theirs).
-function Measure-Conversion([string] $Clip, [double] $Ratio, [int] $Frames, [int] $CheckpointFrames = -1, [int] $Segments = 1) {
+function Measure-Conversion([string] $Clip, [double] $Ratio, [int] $Frames, [int] $CheckpointFrames = -1, [int] $Segments = 1, [int] $PreRoll = -1) {
     $json = Join-Path $work "conversion-$([guid]::NewGuid().ToString('N')).json"
     $arguments = @('-NoProfile', '-NonInteractive', '-File', (Join-Path $PSScriptRoot 'Measure-Conversion.ps1'),
         '-ModulePath', $ModulePath, '-Clip', $Clip, '-Ratio', $Ratio, '-Frames', $Frames, '-OutputFolder', $work,
-        '-OutputPath', $json, '-ThreadCount', $ThreadCount, '-CheckpointFrames', $CheckpointFrames, '-Segments', $Segments)
+        '-OutputPath', $json, '-ThreadCount', $ThreadCount, '-CheckpointFrames', $CheckpointFrames, '-Segments', $Segments, '-PreRoll', $PreRoll)
     $exe = (Get-Process -Id $PID).Path
     if ([IO.Path]::GetFileNameWithoutExtension($exe) -eq 'dotnet') { & $exe (Join-Path $PSHOME 'pwsh.dll') @arguments }
     else { & $exe @arguments }
@@ -158,6 +158,9 @@ try {
     $direct = Measure-Conversion $clip 0.25 300 -CheckpointFrames 0
     $chunked = Measure-Conversion $clip 0.25 300 -CheckpointFrames 100
     $split = Measure-Conversion $clip 0.25 300 -CheckpointFrames 0 -Segments 2
+    # Without pre-roll: what dividing the cores between two pipelines gives, apart from the pre-roll's extra frames
+    # (on this short clip the default pre-roll adds 120 frames to 300; on a 10-minute part, 120 to 18,000).
+    $splitBare = Measure-Conversion $clip 0.25 300 -CheckpointFrames 0 -Segments 2 -PreRoll 0
     $seconds = 300 / 30
     $stateModel = Import-BenchModel
     $stateBytes = [Rvm.Diagnostics.ModelBenchmark]::CheckpointStateBytes($stateModel, 1920, 1080, 0.25)
@@ -169,6 +172,8 @@ try {
         chunks_overhead_percent = [math]::Round(100 * ($direct.fps - $chunked.fps) / $direct.fps, 1)
         two_segments_fps = [math]::Round($split.fps, 2)
         two_segments_vs_one_pass = [math]::Round($split.fps / $direct.fps, 3)
+        two_segments_no_preroll_fps = [math]::Round($splitBare.fps, 2)
+        two_segments_no_preroll_vs_one_pass = [math]::Round($splitBare.fps / $direct.fps, 3)
         checkpoint_state_mb = [math]::Round($stateBytes / 1MB, 2)
         # The chunks are the outputs' own streams, so the work folder holds what the outputs will: per hour of
         # video, plus one state per part; during the join the outputs are written beside it once more.

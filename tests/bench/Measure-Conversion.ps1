@@ -13,7 +13,9 @@ param(
     [int] $ThreadCount = 0,
     # -1: the default (checkpoints every 30 s of video); 0: none.
     [int] $CheckpointFrames = -1,
-    [int] $Segments = 1
+    [int] $Segments = 1,
+    # -1: the default pre-roll.
+    [int] $PreRoll = -1
 )
 $ErrorActionPreference = 'Stop'
 Import-Module $ModulePath
@@ -25,6 +27,7 @@ $request.AlphaPath = Join-Path $OutputFolder 'alpha.mp4'
 $request.DownsampleRatio = $Ratio
 if ($CheckpointFrames -ge 0) { $request.CheckpointFrames = $CheckpointFrames }
 $request.Segments = $Segments
+if ($PreRoll -ge 0) { $request.PreRollFrames = $PreRoll }
 $e = [Rvm.Diagnostics.ConversionBenchmark]::Measure($model, $request, $Frames)
 [ordered]@{
     frames = $e.Result.FrameCount
