@@ -15,6 +15,7 @@ internal sealed class StateSnapshot : IDisposable
 {
     private readonly float[][]? _single;
     private readonly Float16[][]? _half;
+    private byte[]? _copyBuffer;
 
     public StateSnapshot(long[][] shapes, bool fp16)
     {
@@ -59,8 +60,8 @@ internal sealed class StateSnapshot : IDisposable
             foreach (var d in Shapes[i]) writer.Write(d);
             var bytes = Bytes(i);
             writer.Write(bytes.Length);
-            // One copy through a pooled-size chunk keeps this netstandard2.0-friendly without a whole-tensor array.
-            var chunk = new byte[Math.Min(bytes.Length, 1 << 16)];
+            // Through one small buffer, made once: BinaryWriter on netstandard2.0 takes arrays, not spans.
+            var chunk = _copyBuffer ??= new byte[1 << 16];
             for (int done = 0; done < bytes.Length; done += chunk.Length)
             {
                 int n = Math.Min(chunk.Length, bytes.Length - done);

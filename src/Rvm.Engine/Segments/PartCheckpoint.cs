@@ -54,31 +54,36 @@ internal sealed class PartCheckpoint : IDisposable
 
     public long LastPts => Chunks[Chunks.Count - 1].LastPts;
 
+    /// <summary>
+    /// Writes the checkpoint aside and renames it into place. The bytes stream through the SHA-256 straight to the
+    /// file: a checkpoint buffered whole in memory (3 MB of state at 1080p, more as the buffer doubles) left a 3000-frame
+    /// run's peak 17% above a 300-frame run's, where one pass stays within 6% (build.ps1 Bench's memory check).
+    /// </summary>
     public void Save(string path)
     {
-        using var buffer = new MemoryStream();
-        using (var writer = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true))
-        {
-            writer.Write(Magic);
-            writer.Write(Fingerprint);
-            writer.Write(Part);
-            writer.Write(TimeBase.Numerator);
-            writer.Write(TimeBase.Denominator);
-            writer.Write(Finished);
-            writer.Write(Chunks.Count);
-            foreach (var chunk in Chunks) chunk.WriteTo(writer);
-            writer.Write(State != null);
-            State?.WriteTo(writer);
-        }
-        using var sha = SHA256.Create();
-        var hash = sha.ComputeHash(buffer.GetBuffer(), 0, (int)buffer.Length);
-        buffer.Write(hash, 0, hash.Length);
         var temp = path + ".new";
-        using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
+        using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
+        using (var sha = SHA256.Create())
         {
-            buffer.Position = 0;
-            buffer.CopyTo(file);
-            file.Flush(flushToDisk: true);
+            // CryptoStream closes the file when disposed, so the hash is written before that, after the final block.
+            var hashing = new CryptoStream(file, sha, CryptoStreamMode.Write);
+            using (var writer = new BinaryWriter(hashing, Encoding.UTF8))
+            {
+                writer.Write(Magic);
+                writer.Write(Fingerprint);
+                writer.Write(Part);
+                writer.Write(TimeBase.Numerator);
+                writer.Write(TimeBase.Denominator);
+                writer.Write(Finished);
+                writer.Write(Chunks.Count);
+                foreach (var chunk in Chunks) chunk.WriteTo(writer);
+                writer.Write(State != null);
+                State?.WriteTo(writer);
+                writer.Flush();
+                hashing.FlushFinalBlock();
+                file.Write(sha.Hash, 0, sha.Hash.Length);
+                file.Flush(flushToDisk: true);
+            }
         }
         IO.AtomicFile.Commit(temp, path);
     }
