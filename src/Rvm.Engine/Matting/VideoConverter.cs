@@ -64,15 +64,17 @@ internal sealed class VideoConverter
         else
         {
             if (resumedAt > 0) verbose?.Invoke($"Part {part} of '{plan.Request.Input}' resumes at its frame {resumedAt}, from the checkpoint in '{work.Path}'.");
-            var hardware = plan.Request.HardwareVideo
-                ? HardwareVideoChoice.For(_model.GpuId, plan.Width, plan.Height, true, plan.Outputs, HardwareCodecs.DecodeProblemOn, HardwareCodecs.EncodeProblemAt, verbose)
-                : HardwareVideoChoice.None;
-            RunPart(_model, plan, segments, work, segments.Parts[part], new List<OutputClaim>(), hardware, p => progress?.Invoke(p), stop, clock, warning);
+            RunPart(_model, plan, segments, work, segments.Parts[part], new List<OutputClaim>(), HardwareFor(plan, verbose), p => progress?.Invoke(p), stop, clock, warning);
         }
         var result = Result(plan, work.Checkpoint(part)!.FramesDone, 0, clock, resumedAt);
         result.CompositionPath = result.AlphaPath = result.ForegroundPath = null;
         return result;
     }
+
+    /// <summary>What -HardwareVideo gets for this plan: NVDEC for a video input, NVENC where it takes the outputs; nothing without the switch.</summary>
+    private HardwareVideoChoice HardwareFor(ConversionPlan plan, Action<string>? verbose) => plan.Request.HardwareVideo
+        ? HardwareVideoChoice.For(_model.GpuId, plan.Width, plan.Height, plan.ImageFiles == null, plan.Outputs, HardwareCodecs.DecodeProblemOn, HardwareCodecs.EncodeProblemAt, verbose)
+        : HardwareVideoChoice.None;
 
     /// <summary>
     /// Output folders are made (or found unwritable) before any frame is decoded, what dead runs left there is
@@ -122,9 +124,7 @@ internal sealed class VideoConverter
         bool folder = files != null;
         var info = plan.InputInfo;
         var (width, height, ratio) = (plan.Width, plan.Height, plan.Ratio);
-        var hardware = request.HardwareVideo
-            ? HardwareVideoChoice.For(_model.GpuId, width, height, !folder, plan.Outputs, HardwareCodecs.DecodeProblemOn, HardwareCodecs.EncodeProblemAt, verbose)
-            : HardwareVideoChoice.None;
+        var hardware = HardwareFor(plan, verbose);
 
         using IFrameSource source = folder
             ? new ImageSequenceReader(files!, width, height, request.ImageSequenceFrameRate)
@@ -188,9 +188,7 @@ internal sealed class VideoConverter
                 verbose?.Invoke(segments.Parts.Count == 1
                     ? $"'{request.Input}' resumes at frame {resumedAt}, from the checkpoint in '{work.Path}'."
                     : $"'{request.Input}' resumes its {segments.Parts.Count} segments with {resumedAt} frames done ({string.Join(", ", resumed)}), from the checkpoints in '{work.Path}'.");
-            var hardware = request.HardwareVideo
-                ? HardwareVideoChoice.For(_model.GpuId, plan.Width, plan.Height, true, plan.Outputs, HardwareCodecs.DecodeProblemOn, HardwareCodecs.EncodeProblemAt, verbose)
-                : HardwareVideoChoice.None;
+            var hardware = HardwareFor(plan, verbose);
             var done = (long[])resumed.Clone();
             var gate = new object();
             void PartProgress(int part, ConversionProgress p)
