@@ -116,7 +116,7 @@ internal sealed class ConversionJob
             : null;
         try
         {
-            frames = chunks != null ? WriteChunks(chunks) : Write(writers);
+            frames = Write(chunks != null ? null : writers, chunks);
             decode.Join();
             infer.Join();
             ThrowIfFailed();
@@ -273,10 +273,6 @@ internal sealed class ConversionJob
         return _freeSnapshots.Take(token);
     }
 
-    private long WriteChunks(ChunkWriter chunks) => Write(null, chunks);
-
-    private long Write(List<(VideoFileWriter Writer, OutputKind Kind)> writers) => Write(writers, null);
-
     /// <summary>The writer stage: composes each frame and writes it into the outputs, or into the part's chunks.</summary>
     private long Write(List<(VideoFileWriter Writer, OutputKind Kind)>? writers, ChunkWriter? chunks)
     {
@@ -294,7 +290,7 @@ internal sealed class ConversionJob
             {
                 if (frames == 0)
                 {
-                    if (writers != null) OpenWriters(writers, item.Pts, token);
+                    if (writers != null) OpenWriters(writers, item.Pts);
                     (backgroundPicture, backgroundVideo) = OpenBackground(before, token);
                 }
                 if (chunks != null && !chunks.IsOpen) chunks.Begin(item.Pts, _source.TimeBase);
@@ -365,7 +361,7 @@ internal sealed class ConversionJob
         return (picture, null);
     }
 
-    private void OpenWriters(List<(VideoFileWriter, OutputKind)> writers, long firstPts, CancellationToken token)
+    private void OpenWriters(List<(VideoFileWriter, OutputKind)> writers, long firstPts)
     {
         var timeBase = _source.TimeBase;
         if (!timeBase.IsValid) throw new InvalidDataException($"'{_request.Input}': ffmpeg reported no time base.");

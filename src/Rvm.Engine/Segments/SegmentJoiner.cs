@@ -23,12 +23,11 @@ internal static class SegmentJoiner
     {
         var chunks = parts.SelectMany(p => p.Chunks).ToList();
         if (chunks.Count == 0) throw new InvalidDataException($"'{plan.Request.Input}' has no video frames.");
-        var timeBase = parts.First(p => p.Chunks.Count > 0).TimeBase;
         for (int i = 0; i < plan.Outputs.Count; i++)
         {
             cancel.ThrowIfCancellationRequested();
             if (plan.Outputs[i].Format.IsImageSequence) JoinPictures(plan.Outputs[i], work, chunks, i, claims[i].TempPath);
-            else JoinVideo(plan, plan.Outputs[i], work, chunks, timeBase, i, claims[i].TempPath, cancel);
+            else JoinVideo(plan, plan.Outputs[i], work, chunks, i, claims[i].TempPath, cancel);
         }
     }
 
@@ -49,7 +48,7 @@ internal static class SegmentJoiner
         File.WriteAllText(Path.Combine(temp, OutputProvenance.MarkerName), output.Tag + "\n", new UTF8Encoding(false));
     }
 
-    private static void JoinVideo(ConversionPlan plan, PlannedOutput output, WorkFolder work, IReadOnlyList<ChunkRecord> chunks, Rational timeBase,
+    private static void JoinVideo(ConversionPlan plan, PlannedOutput output, WorkFolder work, IReadOnlyList<ChunkRecord> chunks,
         int index, string temp, CancellationToken cancel)
     {
         var list = work.PathOf($"join.{output.Kind.ToString().ToLowerInvariant()}.ffconcat");
