@@ -89,10 +89,11 @@ internal static class ConcatConvolutionSplit
         return counts.All(c => c > 0) && counts.Sum() == total ? counts : null;
     }
 
-    private static IEnumerable<OnnxNode> SplitNodes(OnnxNode conv, string[] partInputs, long[] parts, OnnxGraph root,
+    private static List<OnnxNode> SplitNodes(OnnxNode conv, string[] partInputs, long[] parts, OnnxGraph root,
         Dictionary<string, OnnxTensor> initializers, Dictionary<string, int> reads)
     {
         var w = initializers[conv.Inputs[1]];
+        var nodes = new List<OnnxNode>();
         string? sum = null;
         long start = 0;
         for (int p = 0; p < parts.Length; p++)
@@ -107,7 +108,7 @@ internal static class ConcatConvolutionSplit
             var inputs = p == 0 ? conv.Inputs.Skip(2).Prepend(slice.Name).Prepend(partInputs[p]).ToArray() : new[] { partInputs[p], slice.Name };
             foreach (var i in inputs) Read(reads, i);
             var output = $"{conv.Outputs[0]}/in{start}-{start + parts[p]}";
-            yield return new OnnxNode("Conv", $"{conv.Name}/in{start}-{start + parts[p]}", inputs, new[] { output }, conv.Attributes);
+            nodes.Add(new OnnxNode("Conv", $"{conv.Name}/in{start}-{start + parts[p]}", inputs, new[] { output }, conv.Attributes));
             start += parts[p];
             if (sum == null)
             {
@@ -118,9 +119,10 @@ internal static class ConcatConvolutionSplit
             var added = last ? conv.Outputs[0] : $"{conv.Outputs[0]}/sum{p}";
             Read(reads, sum);
             Read(reads, output);
-            yield return new OnnxNode("Add", $"{conv.Name}/sum{p}", new[] { sum, output }, new[] { added }, Array.Empty<OnnxAttribute>());
+            nodes.Add(new OnnxNode("Add", $"{conv.Name}/sum{p}", new[] { sum, output }, new[] { added }, Array.Empty<OnnxAttribute>()));
             sum = added;
         }
+        return nodes;
     }
 
     /// <summary>W[:, start:start+count] of an OIHW filter.</summary>
