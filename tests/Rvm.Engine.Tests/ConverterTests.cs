@@ -5,6 +5,7 @@ using Rvm.Conversion;
 using Rvm.Models;
 using Rvm.Onnx;
 using Xunit;
+using Xunit.Abstractions;
 
 namespace Rvm.Tests;
 
@@ -13,9 +14,11 @@ namespace Rvm.Tests;
 public sealed class ConverterTests
 {
     private readonly string _modelJson;
+    private readonly ITestOutputHelper _output;
 
-    public ConverterTests(ModelFixture fixture)
+    public ConverterTests(ModelFixture fixture, ITestOutputHelper output)
     {
+        _output = output;
         _modelJson = ModelCache.Default().PathOf("tfjs", "human-models-3.0.4", "rvm.json");
         _ = fixture;
     }
@@ -65,6 +68,34 @@ public sealed class ConverterTests
         Assert.Equal((float)(bin[0] * 0.05502979054170496 + -6.163336540670955), first.Floats[0]);
         Assert.Equal((float)(bin[5] * 0.05502979054170496 + -6.163336540670955), first.Floats[5]);
     }
+
+    /// <summary>
+    /// The decoder's 3x3 convolutions over its features and the downsampled frame (35, 59, 107 and 171 channels) are
+    /// split into one convolution per part (issue 13), in both models, and no misaligned one is left.
+    /// </summary>
+    [SkippableFact]
+    public void SplitsTheConvolutionsOverTheFrame()
+    {
+        Skip.IfNot(File.Exists(_modelJson), "the TFJS export is not cached");
+        var graph = TfjsGraphModel.Load(_modelJson);
+        foreach (var model in new[] { TfjsToOnnxConverter.Convert(graph), TfjsToOnnxConverter.ConvertCoefficients(graph) })
+        {
+            var weights = model.Graph.Initializers.ToDictionary(t => t.Name);
+            var convs = AllNodes(model.Graph).Where(n => n.OpType == "Conv").ToList();
+            var split = convs.Where(n => n.Name.Contains("/in")).GroupBy(n => n.Name.Substring(0, n.Name.LastIndexOf("/in", StringComparison.Ordinal)))
+                .Select(g => string.Join("+", g.Select(n => weights[n.Inputs[1]].Dims[1])))
+                .OrderBy(s => s.Length).ThenBy(s => s, StringComparer.Ordinal).ToList();
+            _output.WriteLine($"{model.Graph.Inputs[0].Name}: {string.Join(", ", split)}");
+            Assert.Equal(new[] { "32+3", "40+16+3", "80+24+3", "128+40+3" }, split);
+            var producers = AllNodes(model.Graph).SelectMany(n => n.Outputs.Select(o => (o, n))).ToDictionary(p => p.o, p => p.n);
+            // Grouped convolutions (the box filters over concat(x, y, xy, xx)) are outside the rewrite.
+            Assert.DoesNotContain(convs, n => producers.TryGetValue(n.Inputs[0], out var p) && p.OpType == "Concat"
+                && !n.Attributes.Any(a => a.Name == "group" && (long)a.Value != 1) && !ConcatConvolutionSplit.IsAligned(weights[n.Inputs[1]].Dims[1]));
+        }
+    }
+
+    private static System.Collections.Generic.IEnumerable<OnnxNode> AllNodes(OnnxGraph graph) =>
+        graph.Nodes.SelectMany(n => new[] { n }.Concat(n.Attributes.Select(a => a.Value).OfType<OnnxGraph>().SelectMany(AllNodes)));
 
     [Fact]
     public void RefusesAGraphThatIsNotRvm()

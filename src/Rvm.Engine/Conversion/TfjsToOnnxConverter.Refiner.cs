@@ -54,6 +54,7 @@ internal sealed partial class TfjsToOnnxConverter
         var produced = new HashSet<string>(graph.Nodes.SelectMany(n => n.Outputs), StringComparer.Ordinal);
         var stray = graph.Nodes.SelectMany(n => n.Inputs).FirstOrDefault(i => i.Length > 0 && !declared.Contains(i) && !produced.Contains(i));
         if (stray != null) throw new NotSupportedException($"The coefficient model still reads '{stray}'.");
+        ConcatConvolutionSplit.Apply(graph);
         return new OnnxModel(graph);
     }
 

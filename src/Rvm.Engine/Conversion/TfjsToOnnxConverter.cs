@@ -71,6 +71,7 @@ internal sealed partial class TfjsToOnnxConverter
         graph.Inputs.Add(new OnnxValueInfo(ModelContract.Source, OnnxDataType.Float, new object[] { "batch", 3L, "height", "width" }));
         AddStateInputs(graph);
         graph.Inputs.Add(new OnnxValueInfo(ModelContract.Ratio, OnnxDataType.Float, new object[] { 1L }));
+        ConcatConvolutionSplit.Apply(graph);
         return new OnnxModel(graph);
     }
 

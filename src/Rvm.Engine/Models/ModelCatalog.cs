@@ -26,6 +26,9 @@ internal static class ModelCatalog
     {
         5 => (new PinnedFile("rvm.json converted to ONNX", 15_087_738, "c6e354aa6e6d596ed720910b5d1606a941136069e02e739baa301c7ebf4c6db8"),
               new PinnedFile("rvm.json's coefficient cut", 15_079_172, "aba8179ab65f0b898aa801d612e60f77594e13caded7901f85c6e3dfe3b79f9a")),
+        // 6: convolutions over a concatenation with the frame split into one per part (ConcatConvolutionSplit).
+        6 => (new PinnedFile("rvm.json converted to ONNX", 15_091_526, "9592bb4d5d7974bf7c5ac608041f8131201325f90cd3f5c07a7a5b3efa0dfb9a"),
+              new PinnedFile("rvm.json's coefficient cut", 15_082_961, "cb3bac34f3b432e2ce4de8eef51b254da2e675d8029394f5724d5702e601dec6")),
         _ => null,
     };
 

@@ -15,7 +15,7 @@ namespace Rvm.Models;
 internal static class TfjsConversionCache
 {
     /// <summary>Bump when the converter's output changes, so old conversions are not reused (and pin the new output).</summary>
-    public const int ConverterVersion = 5;
+    public const int ConverterVersion = 6;
 
     public static ConvertedModel GetOrConvert(string modelJson, ModelCache cache, ModelLog log, out string sourceSha256)
     {
