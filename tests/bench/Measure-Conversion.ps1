@@ -15,11 +15,13 @@ param(
     [int] $CheckpointFrames = -1,
     [int] $Segments = 1,
     # -1: the default pre-roll.
-    [int] $PreRoll = -1
+    [int] $PreRoll = -1,
+    # The model's precision, as Import-RvmModel -Precision takes it.
+    [string] $Precision = 'Fp32'
 )
 $ErrorActionPreference = 'Stop'
 Import-Module $ModulePath
-$model = Import-RvmModel -Device Cpu -ThreadCount $ThreadCount
+$model = Import-RvmModel -Device Cpu -ThreadCount $ThreadCount -Precision $Precision
 $request = [Rvm.Matting.ConversionRequest]::new()
 $request.Input = $Clip
 $request.CompositionPath = Join-Path $OutputFolder 'composition.mp4'
@@ -29,6 +31,12 @@ if ($CheckpointFrames -ge 0) { $request.CheckpointFrames = $CheckpointFrames }
 $request.Segments = $Segments
 if ($PreRoll -ge 0) { $request.PreRollFrames = $PreRoll }
 $e = [Rvm.Diagnostics.ConversionBenchmark]::Measure($model, $request, $Frames)
+# Resident memory over the frames, thinned to at most about 100 points (and the last) for the plot.
+$samples = $e.ResidentSamples
+$step = [math]::Max(1, [math]::Ceiling($samples.Count / 100))
+$rss = for ($i = 0; $i -lt $samples.Count; $i++) {
+    if ($i % $step -eq 0 -or $i -eq $samples.Count - 1) { , @($samples[$i].Frame, [math]::Round($samples[$i].Bytes / 1MB, 1)) }
+}
 [ordered]@{
     frames = $e.Result.FrameCount
     fps = $e.FramesPerSecond
@@ -39,5 +47,6 @@ $e = [Rvm.Diagnostics.ConversionBenchmark]::Measure($model, $request, $Frames)
     threads = $model.ThreadCount
     output_bytes = (Get-Item $request.CompositionPath).Length + (Get-Item $request.AlphaPath).Length
     segments = $e.Result.Segments
-} | ConvertTo-Json | Set-Content $OutputPath
+    rss_mb_by_frame = @($rss)
+} | ConvertTo-Json -Depth 4 | Set-Content $OutputPath
 $model.Dispose()

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Threading;
 using Rvm.Inference;
 using Rvm.Matting;
@@ -16,6 +17,8 @@ public sealed class ConversionTiming
     public double ProcessCpuMsPerFrame { get; internal set; }
     /// <summary>CPU time per frame of the ffmpeg processes (decoder and encoders); -1 where not measurable.</summary>
     public double FfmpegCpuMsPerFrame { get; internal set; }
+    /// <summary>Resident memory over the conversion, one sample per progress report (a quarter second).</summary>
+    public IReadOnlyList<ResidentSample> ResidentSamples { get; internal set; } = new ResidentSample[0];
 }
 
 public static class ConversionBenchmark
@@ -27,6 +30,9 @@ public static class ConversionBenchmark
         var childrenBefore = ProcessCpu.FinishedChildren();
         long startFrame = -1, startBytes = 0, endFrame = 0, endBytes = 0;
         long threshold = expectedFrames / 5;
+        // Room for an hour of converting at four reports a second: sampling then allocates nothing (values, no growth).
+        var resident = new List<ResidentSample>(16384);
+        using var residentReader = new ResidentMemoryReader();
         var result = new VideoConverter(model).Convert(request, progress =>
         {
             // Runs on the writer stage's thread, every quarter second.
@@ -37,6 +43,7 @@ public static class ConversionBenchmark
             }
             endFrame = progress.FramesDone;
             endBytes = ProcessMemory.AllocatedBytes();
+            resident.Add(new ResidentSample(progress.FramesDone, residentReader.Read()));
         }, CancellationToken.None);
         var own = ProcessCpu.Own() - ownBefore;
         var children = ProcessCpu.FinishedChildren() - childrenBefore;
@@ -47,6 +54,7 @@ public static class ConversionBenchmark
             FfmpegCpuMsPerFrame = children.HasValue ? children.Value.TotalMilliseconds / frames : -1,
             Result = result,
             PeakResidentBytes = ProcessMemory.PeakResidentBytes(),
+            ResidentSamples = resident,
             SteadyAllocatedBytesPerFrame = startFrame >= 0 && endFrame > startFrame ? (double)(endBytes - startBytes) / (endFrame - startFrame) : -1,
         };
     }
