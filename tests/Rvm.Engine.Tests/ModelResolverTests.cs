@@ -200,6 +200,19 @@ public sealed class ModelResolverTests : IDisposable
         Assert.Equal(ModelCatalog.ConvertedTfjsExport(TfjsConversionCache.ConverterVersion)!.Value.Onnx.Sha256, FileHash.Sha256(again.OnnxPath));
     }
 
+    [SkippableFact]
+    public void TheTfjsExportFolderIsTheVerifiedCachedExportAndNothingIsFetched()
+    {
+        SeedTfjsFallbackOrSkip();
+        var resolver = new ModelResolver(new ModelCache(_dir), new ModelLog { Verbose = m => { lock (_said) _said.Add(m); } });
+        var folder = resolver.TfjsExportFolder();
+        Assert.Equal(Path.Combine(_dir, "tfjs", "human-models-3.0.4"), folder);
+        Assert.Equal(ModelCatalog.TfjsWeights.Sha256, FileHash.Sha256(Path.Combine(folder, "rvm.bin")));
+        Assert.Contains($"Using '{Path.Combine(folder, "rvm.json")}' from the model cache (SHA-256 verified).", Said);
+        Assert.Contains($"Using '{Path.Combine(folder, "rvm.bin")}' from the model cache (SHA-256 verified).", Said);
+        Assert.DoesNotContain("npm", Said);
+    }
+
     private static LoopbackServer Serving(byte[] content) => new LoopbackServer(async (context, stop) =>
     {
         context.Response.ContentLength64 = content.Length;
