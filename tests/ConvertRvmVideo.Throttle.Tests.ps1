@@ -70,6 +70,17 @@ Describe 'Convert-RvmVideo -ThrottleLimit' {
         Get-Leftovers $out | Should -BeNullOrEmpty
     }
 
+    It 'stops the conversion still running when a downstream command wants no more (Select-Object -First 1)' {
+        $out = Join-Path $Work 'first'
+        $short = New-Clip 'short.mp4' 10
+        $long = New-Clip 'long-first.mp4' 600
+        $first = Convert-RvmVideo -LiteralPath $short, $long -Model $Model -Destination $out -ThrottleLimit 2 -CheckpointFrames 0 | Select-Object -First 1
+        $first.Input | Should -Be $short
+        Get-Leftovers $out | Should -BeNullOrEmpty
+        Join-Path $out 'long-first.composition.mp4' | Should -Not -Exist
+        Get-OwnProcessCountAfter ffmpeg | Should -Be 0
+    }
+
     It 'asks -WhatIf for each input and converts nothing' {
         $out = Join-Path $Work 'whatif'
         Convert-RvmVideo -LiteralPath $A, $B -Model $Model -Destination $out -ThrottleLimit 2 -WhatIf | Should -BeNullOrEmpty

@@ -9,7 +9,10 @@ param(
     [string] $OutputPath = (Join-Path $PSScriptRoot '../../artifacts/throttle.json'),
     [int] $Rounds = 3,
     [int] $Frames1080 = 75,
-    [int] $Frames360 = 150
+    [int] $Frames360 = 150,
+    # Only these sizes (1920x1080, 640x360) and configurations (Serial, Divided, AllThreads), for a re-run.
+    [string[]] $Size = @('1920x1080', '640x360'),
+    [string[]] $Config = @('Serial', 'Divided', 'AllThreads')
 )
 $ErrorActionPreference = 'Stop'
 Import-Module $ModulePath
@@ -33,13 +36,13 @@ function Get-Clip([int] $Width, [int] $Height, [int] $Count) {
 try {
     $model = Import-RvmModel -Device Cpu
     $sizes = @(
-        @{ Name = '1920x1080 r0.25'; Clip = (Get-Clip 1920 1080 $Frames1080); Ratio = 0.25 }
-        @{ Name = '640x360 r0.5'; Clip = (Get-Clip 640 360 $Frames360); Ratio = 0.5 }
+        if ('1920x1080' -in $Size) { @{ Name = '1920x1080 r0.25'; Clip = (Get-Clip 1920 1080 $Frames1080); Ratio = 0.25 } }
+        if ('640x360' -in $Size) { @{ Name = '640x360 r0.5'; Clip = (Get-Clip 640 360 $Frames360); Ratio = 0.5 } }
     )
     $configs = @(
-        @{ Name = 'serial, all threads'; Limit = 1; Threads = 0 }
-        @{ Name = 'two at once, threads divided'; Limit = 2; Threads = 0 }
-        @{ Name = 'two at once, all threads each'; Limit = 2; Threads = $model.ThreadCount }
+        if ('Serial' -in $Config) { @{ Name = 'serial, all threads'; Limit = 1; Threads = 0 } }
+        if ('Divided' -in $Config) { @{ Name = 'two at once, threads divided'; Limit = 2; Threads = 0 } }
+        if ('AllThreads' -in $Config) { @{ Name = 'two at once, all threads each'; Limit = 2; Threads = $model.ThreadCount } }
     )
     $runs = foreach ($round in 1..$Rounds) {
         foreach ($s in $sizes) {

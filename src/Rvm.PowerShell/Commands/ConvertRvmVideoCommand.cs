@@ -211,7 +211,9 @@ public sealed class ConvertRvmVideoCommand : RvmConversionCmdlet, IDisposable
     private void Report(ConversionPlan plan, string name, int activity, RvmConversionResult? result, Exception? error)
     {
         var input = plan.Request.Input;
-        if (error is OperationCanceledException && StopToken.IsCancellationRequested) throw new PipelineStoppedException();
+        // Stopped by Ctrl+C, or (-ThrottleLimit) with the others when the pipeline wanted no more: not this input's error.
+        if (error is OperationCanceledException && (StopToken.IsCancellationRequested || _scheduler?.Cancel.IsCancellationRequested == true))
+            throw new PipelineStoppedException();
         if (error != null)
         {
             WriteProgress(new ProgressRecord(activity, name, "Failed") { ParentActivityId = ParentActivity, RecordType = ProgressRecordType.Completed });
