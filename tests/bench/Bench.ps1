@@ -210,6 +210,14 @@ try {
         work_folder_gb_per_hour = [math]::Round($chunked.output_bytes / $seconds * 3600 / 1GB, 2)
     }
 
+    # Several files at once (Convert-RvmVideo -ThrottleLimit 2): four 640x360 clips (small frames, where it pays), one
+    # at a time against two at once with the threads divided.
+    Write-Host 'Batch: four 640x360 clips, one at a time against two at once...'
+    . (Join-Path $PSScriptRoot 'Measure-Batch.ps1')
+    $batchModel = Import-BenchModel
+    $batch = Measure-BatchRow $batchModel (Get-BenchClip 640 360 150) 0.5 2 $work
+    $batchModel.Dispose()
+
     $soak = $null
     if (-not $Quick) {
         Write-Host 'Soak: 200 short conversions into one folder, stopped at random with SIGTERM and SIGKILL and run again...'
@@ -230,6 +238,7 @@ try {
         memory = $memory
         ort_settings_1080p = @($tuning)
         long_videos = $long
+        batch = $batch
         soak = $soak
     }
     New-Item -ItemType Directory -Force (Split-Path $OutputPath) | Out-Null

@@ -42,7 +42,7 @@ public enum RvmContainer
 /// </summary>
 [Cmdlet(VerbsData.Convert, "RvmVideo", DefaultParameterSetName = PathSet, SupportsShouldProcess = true)]
 [OutputType(typeof(RvmConversionResult))]
-public sealed class ConvertRvmVideoCommand : RvmConversionCmdlet
+public sealed class ConvertRvmVideoCommand : RvmConversionCmdlet, IDisposable
 {
     private const int ParentActivity = 10;
     private const int FileActivity = 11;
@@ -52,6 +52,9 @@ public sealed class ConvertRvmVideoCommand : RvmConversionCmdlet
     private int _inputs;
     private OutputPolicy _policy = new OutputPolicy();
     private readonly RunOutputs _runOutputs = new RunOutputs();
+    private ConversionScheduler? _scheduler;
+    private SlotModels? _slotModels;
+    private int _finished;
 
     /// <summary>Folder for the outputs; default: beside each input.</summary>
     [Parameter(Position = 1)]
@@ -69,6 +72,11 @@ public sealed class ConvertRvmVideoCommand : RvmConversionCmdlet
     [Parameter]
     public SwitchParameter SkipExisting { get; set; }
 
+    /// <summary>Inputs converted at once, the CPU threads divided among them; 1 converts one at a time.</summary>
+    [Parameter]
+    [ValidateRange(1, 64)]
+    public int ThrottleLimit { get; set; } = 1;
+
     protected override void BeginProcessing()
     {
         if (!string.IsNullOrEmpty(Destination)) Destination = ResolveOutputPath(Destination!);
@@ -84,6 +92,12 @@ public sealed class ConvertRvmVideoCommand : RvmConversionCmdlet
         {
             _background = Matting.Background.Parse(Background, ResolveOutputPath);
             _model = Model != null || Device == ExecutionDevice.Auto ? ResolveModel(Model) : DefaultModelOn(Device);
+            if (ThrottleLimit > 1)
+            {
+                _scheduler = new ConversionScheduler(ThrottleLimit, StopToken);
+                _slotModels = new SlotModels(_model, ThrottleLimit);
+                WriteVerbose($"Up to {ThrottleLimit} inputs at once, {_slotModels.ThreadsEach} CPU thread(s) each.");
+            }
         }
         catch (Exception e) when (!(e is PipelineStoppedException))
         {
@@ -119,43 +133,102 @@ public sealed class ConvertRvmVideoCommand : RvmConversionCmdlet
                 continue;
             }
             if (!ShouldProcess(input, $"Convert to {string.Join(", ", plan.Outputs.Select(o => o.Path))}")) continue;
-            Convert(plan);
+            if (_scheduler == null) Convert(plan);
+            else Scheduled(() => Schedule(plan));
+        }
+        if (_scheduler != null) Scheduled(_scheduler.RunReported);
+    }
+
+    protected override void EndProcessing()
+    {
+        if (_scheduler != null) Scheduled(_scheduler.WaitAll);
+        WriteProgress(new ProgressRecord(ParentActivity, "Convert-RvmVideo", "Done") { RecordType = ProgressRecordType.Completed });
+    }
+
+    /// <summary>
+    /// Runs a step of the pipeline thread's part of -ThrottleLimit; when it stops (Ctrl+C, a downstream command
+    /// that wants no more), the conversions still running are stopped and waited for before the pipeline ends.
+    /// </summary>
+    private void Scheduled(Action step)
+    {
+        try { step(); }
+        catch (Exception)
+        {
+            _scheduler!.WaitAllAfterStop();
+            if (StopToken.IsCancellationRequested) throw new PipelineStoppedException();
+            throw;
         }
     }
 
-    protected override void EndProcessing() =>
-        WriteProgress(new ProgressRecord(ParentActivity, "Convert-RvmVideo", "Done") { RecordType = ProgressRecordType.Completed });
+    /// <summary>Starts a conversion on a worker once fewer than -ThrottleLimit run; its reports are written here.</summary>
+    private void Schedule(ConversionPlan plan)
+    {
+        var (name, activity) = (NameOf(plan), FileActivity + _inputs);
+        WriteProgress(new ProgressRecord(ParentActivity, "Convert-RvmVideo", $"Input {_inputs}: {name}; {_finished} done"));
+        WriteVerbose($"Converting '{plan.Request.Input}' on {_model!.Device} to {string.Join(", ", plan.Outputs.Select(o => o.Path))}.");
+        var scheduler = _scheduler!;
+        scheduler.Start((slot, cancel) => new VideoConverter(_slotModels!.For(slot)).Convert(plan,
+                p => scheduler.Post(() => WriteProgress(FileProgress(activity, name, p))), cancel,
+                m => scheduler.Post(() => WriteVerbose(m)), m => scheduler.Post(() => WriteWarning(m))),
+            (result, error) =>
+            {
+                _finished++;
+                Report(plan, name, activity, result, error);
+            });
+    }
+
+    public void Dispose()
+    {
+        if (_scheduler?.Running > 0) _scheduler.WaitAllAfterStop();
+        _scheduler?.Dispose();
+        _slotModels?.Dispose();
+    }
 
     private void Convert(ConversionPlan plan)
     {
         var request = plan.Request;
         var pump = new LogPump(FileActivity);
-        var name = System.IO.Path.GetFileName(request.Input.TrimEnd(System.IO.Path.DirectorySeparatorChar));
+        var name = NameOf(plan);
         WriteProgress(new ProgressRecord(ParentActivity, "Convert-RvmVideo", $"Input {_inputs}: {name}"));
         WriteVerbose($"Converting '{request.Input}' on {_model!.Device} to {string.Join(", ", plan.Outputs.Select(o => o.Path))}.");
+        RvmConversionResult? result = null;
+        Exception? error = null;
         try
         {
-            var result = pump.Run(this, () => new VideoConverter(_model).Convert(plan,
-                p => pump.Post(c => c.WriteProgress(FileProgress(name, p))), StopToken, pump.Log.Verbose, pump.Log.Warning));
-            WriteProgress(new ProgressRecord(FileActivity, name, "Done") { ParentActivityId = ParentActivity, RecordType = ProgressRecordType.Completed });
-            WriteVerbose($"'{request.Input}': {result.FrameCount} frames ({result.Width}x{result.Height}, ratio {result.DownsampleRatio}) in {result.Elapsed.TotalSeconds:0.0} s, {result.FramesPerSecond:0.00} fps.");
-            WriteObject(result);
-        }
-        catch (OperationCanceledException) when (StopToken.IsCancellationRequested)
-        {
-            throw new PipelineStoppedException();
+            result = pump.Run(this, () => new VideoConverter(_model).Convert(plan,
+                p => pump.Post(c => c.WriteProgress(FileProgress(FileActivity, name, p))), StopToken, pump.Log.Verbose, pump.Log.Warning));
         }
         catch (Exception e) when (!(e is PipelineStoppedException))
         {
-            WriteProgress(new ProgressRecord(FileActivity, name, "Failed") { ParentActivityId = ParentActivity, RecordType = ProgressRecordType.Completed });
-            WriteError(ErrorRecords.From(e, e is OutputConflictException ? "OutputConflict" : "ConversionFailed", request.Input));
+            error = e;
         }
+        Report(plan, name, FileActivity, result, error);
     }
 
-    private static ProgressRecord FileProgress(string name, ConversionProgress p)
+    private static string NameOf(ConversionPlan plan) => System.IO.Path.GetFileName(plan.Request.Input.TrimEnd(System.IO.Path.DirectorySeparatorChar));
+
+    /// <summary>A conversion's end, on the pipeline thread: its result, or its error and the next input goes on.</summary>
+    private void Report(ConversionPlan plan, string name, int activity, RvmConversionResult? result, Exception? error)
+    {
+        var input = plan.Request.Input;
+        // Stopped by Ctrl+C, or (-ThrottleLimit) with the others when the pipeline wanted no more: not this input's error.
+        if (error is OperationCanceledException && (StopToken.IsCancellationRequested || _scheduler?.Cancel.IsCancellationRequested == true))
+            throw new PipelineStoppedException();
+        if (error != null)
+        {
+            WriteProgress(new ProgressRecord(activity, name, "Failed") { ParentActivityId = ParentActivity, RecordType = ProgressRecordType.Completed });
+            WriteError(ErrorRecords.From(error, error is OutputConflictException ? "OutputConflict" : "ConversionFailed", input));
+            return;
+        }
+        WriteProgress(new ProgressRecord(activity, name, "Done") { ParentActivityId = ParentActivity, RecordType = ProgressRecordType.Completed });
+        WriteVerbose($"'{input}': {result!.FrameCount} frames ({result.Width}x{result.Height}, ratio {result.DownsampleRatio}) in {result.Elapsed.TotalSeconds:0.0} s, {result.FramesPerSecond:0.00} fps.");
+        WriteObject(result);
+    }
+
+    private static ProgressRecord FileProgress(int activity, string name, ConversionProgress p)
     {
         var status = p.TotalFrames.HasValue ? $"Frame {p.FramesDone} of {p.TotalFrames}, {p.FramesPerSecond:0.0} fps" : $"Frame {p.FramesDone}, {p.FramesPerSecond:0.0} fps";
-        var record = new ProgressRecord(FileActivity, name, status) { ParentActivityId = ParentActivity };
+        var record = new ProgressRecord(activity, name, status) { ParentActivityId = ParentActivity };
         if (p.TotalFrames > 0) record.PercentComplete = (int)Math.Min(100, p.FramesDone * 100 / p.TotalFrames.Value);
         if (p.Remaining.HasValue) record.SecondsRemaining = (int)p.Remaining.Value.TotalSeconds;
         return record;
