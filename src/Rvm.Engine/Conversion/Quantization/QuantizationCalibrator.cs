@@ -13,8 +13,8 @@ namespace Rvm.Conversion.Quantization;
 /// Records the range of each activation that <see cref="QdqQuantizer"/> quantizes by running the float coefficient
 /// cut over the calibration clips shipped with the module, each a sequence with its recurrent state carried from
 /// frame to frame as in a video (the states' own ranges settle only after a few frames). The clips are read at the
-/// network's own resolution, as the video path feeds the cut. Min and max, not percentiles: the guided filter's
-/// coefficients need the tails (measured on the goldens).
+/// network's own resolution, as the video path feeds the cut. Two passes: the extremes, then a histogram between
+/// them, from which each range is the one of least quantization error (<see cref="ActivationHistogram"/>).
 /// </summary>
 internal static class QuantizationCalibrator
 {
