@@ -62,6 +62,12 @@ public sealed class Int8FidelityTests
             Assert.Equal(FileHash.Sha256(shared), FileHash.Sha256(again));
             // Nothing but the entry and its hash: no temporary left behind.
             Assert.Equal(2, System.IO.Directory.GetFiles(System.IO.Path.GetDirectoryName(again)!).Length);
+
+            // A damaged entry (a disk error, a hand edit) is quantized again, not loaded.
+            System.IO.File.WriteAllBytes(again, new byte[] { 1, 2, 3 });
+            var repaired = QuantizedModelCache.GetOrQuantize(json, _fixture.Resolved.CoefficientsPath, new ModelCache(home), ModelLog.None);
+            Assert.Equal(again, repaired);
+            Assert.Equal(FileHash.Sha256(shared), FileHash.Sha256(repaired));
         }
         finally
         {
