@@ -165,6 +165,8 @@ function Invoke-Build {
     New-Item -ItemType Directory -Force $ModuleDir | Out-Null
     $bin = Join-Path $Root "src/Rvm.PowerShell/bin/$Configuration/netstandard2.0"
     foreach ($file in $ManagedFiles) { Copy-Item (Join-Path $bin $file) $ModuleDir -Force }
+    # The clips that -Precision Int8 calibrates on.
+    Copy-Item (Join-Path $bin 'calibration') $ModuleDir -Recurse -Force
     Copy-Item (Join-Path $Root 'src/Rvm.PowerShell/Rvm.format.ps1xml') $ModuleDir -Force
 
     # The built manifest is the root one with paths relative to the module folder.

@@ -116,6 +116,27 @@ Describe 'Import-RvmModel' {
             }
         }
 
+        It 'refuses -Precision Int8 on <Device> as InvalidArgument, naming why, before it resolves any model' -ForEach @(
+            @{ Device = 'Cuda' }, @{ Device = 'TensorRT' }
+        ) {
+            $err = $null
+            $verbose = Import-RvmModel -Precision Int8 -Device $Device -Verbose -ErrorVariable err -ErrorAction SilentlyContinue 4>&1
+            $verbose | Where-Object { $_ -is [Rvm.Inference.RvmModel] } | Should -BeNullOrEmpty
+            $verbose | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | Should -BeNullOrEmpty
+            $err[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+            $err[0].Exception.Message | Should -Match 'Int8 runs on the CPU only'
+            $err[0].Exception.Message | Should -Match $Device
+        }
+
+        It 'runs -Precision Int8 on the CPU with -Device Auto and reports Precision Int8' {
+            $m = Import-RvmModel -Precision Int8
+            try {
+                $m.Precision | Should -Be 'Int8'
+                $m.Device | Should -Be 'CPU'
+            }
+            finally { $m.Dispose() }
+        }
+
         It 'takes -Device Cpu and -ThreadCount' {
             $m = Import-RvmModel -Device Cpu -ThreadCount 1
             $m.Device | Should -Be 'CPU'

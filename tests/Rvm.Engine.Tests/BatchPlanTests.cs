@@ -89,6 +89,14 @@ public sealed class BatchPlanTests : IDisposable
     }
 
     [Fact]
+    public void PlanCarriesPrecisionInt8()
+    {
+        var plan = PlanOf(new[] { new ConversionRequest { Input = Path.Combine(_folder, "plain.mp4"), CompositionPath = Path.Combine(_folder, "plain.composition.mp4") } });
+        plan.Model.Precision = RvmPrecision.Int8;
+        Assert.Equal(RvmPrecision.Int8, BatchPlan.FromJson(plan.ToJson(), "test").Model.Precision);
+    }
+
+    [Fact]
     public void PlanRoundTripsEveryOptionAndEveryKindOfBackground()
     {
         var requests = new[]

@@ -1,5 +1,4 @@
 using System;
-using System.Diagnostics;
 using System.IO;
 using Rvm.Inference;
 using Rvm.Models;
@@ -16,23 +15,7 @@ internal static class TestData
     public static string Shared(params string[] parts) => Path.Combine(RepoRoot, "..", "shared", Path.Combine(parts));
 
     /// <summary>A 16-bit PNG as values/65535: gray16le for alpha, rgb48le for foreground.</summary>
-    public static float[] Decode16(string png, string pixelFormat)
-    {
-        var info = new ProcessStartInfo("ffmpeg", $"-v error -i \"{png}\" -f rawvideo -pix_fmt {pixelFormat} -")
-        {
-            RedirectStandardOutput = true,
-            UseShellExecute = false,
-        };
-        using var process = Process.Start(info)!;
-        using var buffer = new MemoryStream();
-        process.StandardOutput.BaseStream.CopyTo(buffer);
-        process.WaitForExit();
-        if (process.ExitCode != 0) throw new IOException($"ffmpeg could not decode {png}");
-        var bytes = buffer.ToArray();
-        var values = new float[bytes.Length / 2];
-        for (int i = 0; i < values.Length; i++) values[i] = BitConverter.ToUInt16(bytes, 2 * i) / 65535f;
-        return values;
-    }
+    public static float[] Decode16(string png, string pixelFormat) => Rvm.Diagnostics.GoldenImage.Decode16(png, pixelFormat);
 
     private static string FindRoot()
     {

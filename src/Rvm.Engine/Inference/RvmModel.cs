@@ -41,7 +41,7 @@ public sealed class RvmModel : IDisposable
             _deviceAllocator = new OrtAllocator(session, StateMemory);
         }
         Variant = resolved.Variant;
-        Precision = fp16 ? RvmPrecision.Fp16 : RvmPrecision.Fp32;
+        Precision = fp16 ? RvmPrecision.Fp16 : resolved.Precision == RvmPrecision.Int8 ? RvmPrecision.Int8 : RvmPrecision.Fp32;
         Source = resolved.Source;
         Sha256 = sha256;
         SourceSha256 = resolved.SourceSha256.Length > 0 ? resolved.SourceSha256 : sha256;
@@ -171,6 +171,7 @@ public sealed class RvmModel : IDisposable
     public static RvmModel Load(ResolvedModel resolved, SessionSettings settings, Action<string>? verbose = null)
     {
         verbose ??= _ => { };
+        settings = Int8Device(resolved, settings, verbose);
         var bytes = File.ReadAllBytes(resolved.OnnxPath);
         // Hashed as read (17-42 ms for the 15 MB model, measured at load 10 on 2 cores): the bytes verified are the bytes loaded.
         var sha256 = FileHash.Sha256(bytes);
@@ -203,6 +204,26 @@ public sealed class RvmModel : IDisposable
             session.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// An int8 model runs on the CPU: ONNX Runtime's int8 kernels used here are its CPU ones (MLAS, VNNI), and the int8
+    /// cut is the CPU's video path. Auto means the CPU; a GPU asked for by name is an error, not a silent CPU.
+    /// </summary>
+    private static SessionSettings Int8Device(ResolvedModel resolved, SessionSettings settings, Action<string> verbose)
+    {
+        CheckDevice(resolved.Precision, settings.Device);
+        if (resolved.Precision != RvmPrecision.Int8 || settings.Device == ExecutionDevice.Cpu) return settings;
+        verbose("Precision Int8: using the CPU (Device Auto).");
+        return CopyOn(ExecutionDevice.Cpu, settings);
+    }
+
+    /// <summary>Throws when the precision cannot run on the device asked for (Int8 on a GPU): callers check before resolving, which may quantize.</summary>
+    internal static void CheckDevice(RvmPrecision precision, ExecutionDevice device)
+    {
+        if (precision == RvmPrecision.Int8 && device != ExecutionDevice.Cpu && device != ExecutionDevice.Auto)
+            throw new ArgumentException($"-Precision Int8 runs on the CPU only, not on {device}: its int8 kernels are ONNX Runtime's CPU ones. " +
+                $"Use -Device Cpu (or Auto), or -Precision Fp32 or Fp16 on {device}.", nameof(device));
     }
 
     /// <summary>

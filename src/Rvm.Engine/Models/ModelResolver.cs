@@ -43,7 +43,19 @@ public sealed class ModelResolver
     public ResolvedModel Resolve(ModelRequest request, CancellationToken cancel = default)
     {
         CacheTemporaries.SweepAbandoned(_cache.Root, _log);
+        if (request.Precision == RvmPrecision.Int8) return ResolveInt8(request, cancel);
         return request.Path != null ? ResolveLocal(request) : ResolveOfficial(request, cancel);
+    }
+
+    /// <summary>The converted TensorFlow.js export with its coefficient cut quantized to int8 (the whole graph stays fp32).</summary>
+    private ResolvedModel ResolveInt8(ModelRequest request, CancellationToken cancel)
+    {
+        if (request.Path != null || request.Variant != RvmVariant.MobileNetV3)
+            throw new ArgumentException("Int8 is made only from RVM's MobileNetV3 TensorFlow.js export (the default model): the converter quantizes its own conversion. " +
+                "Import the default model with -Precision Int8, or give -Path without it.");
+        var fp32 = ResolveTfjsMirror(cancel);
+        var int8 = QuantizedModelCache.GetOrQuantize(Path.Combine(TfjsMirrorFolder, ModelCatalog.TfjsModelJson.FileName), fp32.CoefficientsPath!, _cache, _log);
+        return new ResolvedModel(fp32.OnnxPath, fp32.Source + ", int8", fp32.Sha256, RvmVariant.MobileNetV3, RvmPrecision.Int8, int8, fp32.SourceSha256);
     }
 
     private ResolvedModel ResolveLocal(ModelRequest request)

@@ -43,7 +43,7 @@ internal static class TfjsConversionCache
         return new ConvertedModel(target, onnxSha, coefficients);
     }
 
-    private static bool IsIntact(string path, PinnedFile? pin, ModelLog log, out string sha256)
+    internal static bool IsIntact(string path, PinnedFile? pin, ModelLog log, out string sha256)
     {
         sha256 = "";
         var shaFile = path + ".sha256";
@@ -61,7 +61,7 @@ internal static class TfjsConversionCache
     }
 
     /// <summary>Writes the file and its .sha256 under temporary names and renames them in; returns its SHA-256.</summary>
-    private static string Write(string target, byte[] bytes, PinnedFile? pin, ModelLog log)
+    internal static string Write(string target, byte[] bytes, PinnedFile? pin, ModelLog log)
     {
         var sha = FileHash.Sha256(bytes);
         if (pin != null && sha != pin.Sha256)

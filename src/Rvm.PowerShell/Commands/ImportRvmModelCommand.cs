@@ -52,6 +52,7 @@ public sealed class ImportRvmModelCommand : RvmCmdlet
         var pump = new LogPump(1);
         try
         {
+            RvmModel.CheckDevice(Precision, Device);
             var model = pump.Run(this, () =>
             {
                 var resolved = new ModelResolver(ModelCache.Default(), pump.Log).Resolve(request, StopToken);

@@ -7,7 +7,7 @@
     )
     Parameters  = @{
         Variant     = 'The RVM backbone: MobileNetV3 (default, fast) or ResNet50 (larger, slower, somewhat finer).'
-        Precision   = 'Fp32 (default) or Fp16. Fp16 halves the model size and suits GPUs.'
+        Precision   = 'Fp32 (default), Fp16 or Int8. Fp16 halves the model size and suits GPUs. Int8 (MobileNetV3 only, CPU only) quantizes the network''s convolutions to int8 for ONNX Runtime''s CPU kernels: the first import converts RVM''s TensorFlow.js export, calibrates on clips shipped with the module and caches the int8 model (about a minute on 2 cores). It runs where the CPU video path runs the network, at ratios below 1; ratio 1 and Invoke-RvmFrame run fp32. Alpha stays within 5e-3 mean absolute error of TensorFlow.js on the golden cases (fp32: 2e-7). With -Device Cuda or TensorRT it is an error (InvalidArgument); with Auto it runs on the CPU.'
         Path        = 'A local model instead of the official one: an .onnx file, a TensorFlow.js model.json, or a folder holding either. Relative paths are resolved against the current location.'
         Device      = 'Where the network runs. Auto (default) uses CUDA when ONNX Runtime''s CUDA provider loads and the CPU otherwise, and says which and why with -Verbose. Cuda fails with the name of the missing library when CUDA 13 and cuDNN 9 are not installed, or when its first run (a small blank frame at import) fails. TensorRT is experimental and untested on a device: it caches its engines under the model cache (tensorrt/), uses fp16 kernels for an fp16 model, and falls back to CUDA when it cannot load, when its warm-up fails, or when a video''s first frame fails on it (the model''s Device then says CUDA). Cpu always works.'
         DeviceId    = 'The GPU to use with -Device Cuda or TensorRT (default 0).'
@@ -21,6 +21,7 @@
         @{ Code = '$model = Import-RvmModel -Verbose'; Remarks = 'Imports the default model (MobileNetV3 fp32) on the best device available, and says where the model came from and which device was chosen.' }
         @{ Code = '$model = Import-RvmModel -Variant ResNet50 -Precision Fp16 -Device Cuda -DeviceId 1'; Remarks = 'Imports the ResNet50 fp16 model on the second GPU; fails with a clear error if CUDA cannot load.' }
         @{ Code = '$model = Import-RvmModel -Path ./models/rvm_mobilenetv3_fp32.onnx -Device Cpu -ThreadCount 2'; Remarks = 'Uses a model file given by hand, on two CPU threads.' }
+        @{ Code = '$model = Import-RvmModel -Precision Int8'; Remarks = 'Imports the default model with int8 convolutions on the CPU (quantized and cached at the first import).' }
         @{ Code = '$model = Import-RvmModel -Path ./tfjs/rvm/'; Remarks = 'Converts a TensorFlow.js RVM model (rvm.json and rvm.bin in the folder) to ONNX, caches the conversion, and loads it.' }
     )
 }
