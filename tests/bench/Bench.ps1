@@ -17,6 +17,9 @@
     end_to_end_vs_tfjs: a row's fps over TensorFlow.js's, on rows of the same size and ratio; targets: the issue's
     (network 30x, end to end 22x TensorFlow.js at 1080p fp32), reported as met or not, never thrown.
     Also writes artifacts/bench.svg (Write-BenchPlot.ps1): fps per case, and resident memory over the frames.
+    alpha_mae_vs_tfjs, alpha_max_vs_tfjs: the row's precision against TensorFlow.js on the golden cases below ratio 1
+    (tests/golden, the largest of the cases' mean and largest alpha errors); fidelity: per case, with the temporal
+    error frame_change_error = mean |(alpha_t - alpha_t-1) int8 - (alpha_t - alpha_t-1) fp32|.
 #>
 param(
     [string] $ModulePath = (Join-Path $PSScriptRoot '../../out/Rvm/Rvm.psd1'),
@@ -84,6 +87,7 @@ try {
         @{ Name = '1280x720'; Width = 1280; Height = 720; Frames = 300; Ratio = 0.375; Precision = 'Fp32' }
         @{ Name = '1920x1080'; Width = 1920; Height = 1080; Frames = 300; Ratio = 0.25; Precision = 'Fp32' }
         @{ Name = '3840x2160'; Width = 3840; Height = 2160; Frames = 60; Ratio = 0.125; Precision = 'Fp32' }
+        @{ Name = '1920x1080'; Width = 1920; Height = 1080; Frames = 300; Ratio = 0.25; Precision = 'Int8' }
     )
     $rows = foreach ($c in $cases) {
         $clip = Get-BenchClip $c.Width $c.Height $c.Frames
@@ -97,14 +101,15 @@ try {
         $m2 = Measure-Model $model $clip $c.Ratio $c.Name
         $m = if ($m2.MedianMs -lt $m1.MedianMs) { $m2 } else { $m1 }
         # ONNX Runtime computing the guided filter's full-resolution tail itself, as before the coefficient cut.
-        $full = Measure-Model $model $clip $c.Ratio $c.Name -FullGraph
+        # (The int8 model's whole graph is the fp32 one: only the coefficient cut is quantized.)
+        $full = if ($c.Precision -eq 'Fp32') { Measure-Model $model $clip $c.Ratio $c.Name -FullGraph }
         $threads = $model.ThreadCount
         $model.Dispose()
         [ordered]@{
             case = $c.Name; precision = $c.Precision.ToLowerInvariant(); width = $c.Width; height = $c.Height; frames = $e.frames; downsample_ratio = $c.Ratio
             threads = $threads
             model_ms_median = [math]::Round($m.MedianMs, 1); model_fps = [math]::Round($m.Fps, 2)
-            full_graph_fps = [math]::Round($full.Fps, 2)
+            full_graph_fps = if ($full) { [math]::Round($full.Fps, 2) } else { $null }
             end_to_end_fps = [math]::Round($e.fps, 2)
             end_to_end_vs_model = [math]::Round($e.fps / $m.Fps, 3)
             peak_rss_mb = [math]::Round($e.peak_rss_bytes / 1MB, 1)
@@ -116,6 +121,21 @@ try {
             end_to_end_ffmpeg_cpu_ms_per_frame = [math]::Round($e.ffmpeg_cpu_ms_per_frame, 1)
             rss_mb_by_frame = $e.rss_mb_by_frame
         }
+    }
+
+    # Fidelity per precision against TensorFlow.js on the golden cases below ratio 1 (what the video path runs):
+    # alpha mean and largest error, and the temporal error (mean |change of alpha between frames - fp32's|).
+    Write-Host 'Fidelity of int8 against TensorFlow.js on the golden cases...'
+    $golden = Join-Path $root 'tests/golden'
+    $fp32Model = Import-BenchModel
+    $int8Model = Import-BenchModel @{} 'Int8'
+    $fidelity = [Rvm.Diagnostics.PrecisionFidelity]::Measure($int8Model, $fp32Model, $golden) | Where-Object DownsampleRatio -lt 1
+    $int8Model.Dispose(); $fp32Model.Dispose()
+    foreach ($row in $rows) {
+        $int8 = $row.precision -eq 'int8'
+        $row.alpha_mae_vs_tfjs = ($fidelity | ForEach-Object { if ($int8) { $_.AlphaMae } else { $_.ReferenceAlphaMae } } | Measure-Object -Maximum).Maximum
+        $row.alpha_max_vs_tfjs = ($fidelity | ForEach-Object { if ($int8) { $_.AlphaMax } else { $_.ReferenceAlphaMax } } | Measure-Object -Maximum).Maximum
+        $row.frame_change_error_vs_fp32 = if ($int8) { ($fidelity | Measure-Object FrameChangeError -Maximum).Maximum } else { 0 }
     }
 
     # TensorFlow.js, the peer a user could pick, timed in this same run (this machine's speed drifts over minutes).
@@ -235,6 +255,10 @@ try {
         targets = @($targets)
         outputs = 'composition .mp4 (H.264 veryfast, CRF 18) and alpha .mp4 (full-range H.264 ultrafast, CRF 18)'
         cases = @($rows)
+        fidelity = @($fidelity | ForEach-Object { [ordered]@{
+            case = $_.Case; downsample_ratio = $_.DownsampleRatio; frames = $_.Frames
+            int8_alpha_mae = $_.AlphaMae; int8_alpha_max = $_.AlphaMax; fp32_alpha_mae = $_.ReferenceAlphaMae; fp32_alpha_max = $_.ReferenceAlphaMax
+            int8_mean_frame_change = $_.MeanFrameChange; fp32_mean_frame_change = $_.ReferenceMeanFrameChange; frame_change_error = $_.FrameChangeError } })
         memory = $memory
         ort_settings_1080p = @($tuning)
         long_videos = $long
@@ -247,7 +271,7 @@ try {
     & (Join-Path $PSScriptRoot 'Write-BenchPlot.ps1') -BenchJson $OutputPath -OutputPath $plot
 
     $rows | ForEach-Object { [pscustomobject]$_ } |
-        Format-Table case, precision, frames, threads, full_graph_fps, model_fps, end_to_end_fps, end_to_end_vs_model, model_vs_tfjs, end_to_end_vs_tfjs,
+        Format-Table case, precision, frames, threads, full_graph_fps, model_fps, end_to_end_fps, end_to_end_vs_model, model_vs_tfjs, end_to_end_vs_tfjs, alpha_mae_vs_tfjs,
             peak_rss_mb, steady_alloc_bytes_per_frame, model_cpu_ms_per_frame, end_to_end_process_cpu_ms_per_frame, end_to_end_ffmpeg_cpu_ms_per_frame |
         Out-String -Width 260 | Write-Host
     if ($null -ne $tfjs.ms_per_frame) { Write-Host "TensorFlow.js ($($tfjs.backend)) at 1920x1080 r0.25: $($tfjs.ms_per_frame) ms per frame (median of $($tfjs.timed_frames) after $($tfjs.warmup_frames) warm-up)" }
