@@ -279,7 +279,7 @@ internal sealed class ConversionJob
         var token = _stop.Token;
         var kinds = _plan.Outputs.Select(o => o.Kind).ToList();
         using var composer = new FrameComposer(_width, _height, _request.Background, kinds.Contains(OutputKind.Composition),
-            kinds.Contains(OutputKind.Alpha), kinds.Contains(OutputKind.Foreground), _session.Tail, Environment.ProcessorCount);
+            kinds.Contains(OutputKind.Alpha), kinds.Contains(OutputKind.Foreground), _session.Tail, Environment.ProcessorCount, _request.Matte);
         byte[]? backgroundPicture = null;
         VideoFrameReader? backgroundVideo = null;
         long frames = 0, before = _part?.Resume?.FramesDone ?? 0;

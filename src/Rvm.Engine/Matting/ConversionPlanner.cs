@@ -29,6 +29,7 @@ internal static class ConversionPlanner
     public static ConversionPlan Plan(ConversionRequest request, RvmModel model, OutputPolicy policy, RunOutputs? run = null, Action<string>? verbose = null)
     {
         var input = request.Input;
+        request.Matte.Validate();
         bool folder = Directory.Exists(input);
         if (!folder && !File.Exists(input)) throw new FileNotFoundException($"The input '{input}' does not exist.", input);
         var outputs = Outputs(request);

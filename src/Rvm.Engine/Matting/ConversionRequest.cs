@@ -39,4 +39,6 @@ public sealed class ConversionRequest
     public int? PreRollFrames { get; set; }
     /// <summary>A batch's longest task: a longer video is cut into parts of at most this length, converted as tasks of their own and joined by one more; null: one task.</summary>
     public System.TimeSpan? SegmentLength { get; set; }
+    /// <summary>Threshold, grow or shrink, feather and temporal smoothing of the alpha; defaults: the network's alpha.</summary>
+    public MatteControls Matte { get; set; } = new MatteControls();
 }

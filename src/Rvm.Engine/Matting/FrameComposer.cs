@@ -20,14 +20,15 @@ internal sealed class FrameComposer : IDisposable
     private readonly GuidedFilterTail? _tail;
     private readonly Band[] _bands;
     private readonly BandRunner _runner;
-    private readonly Action<int> _composeBand;
+    private readonly Action<int> _composeBand, _alphaBand;
+    private readonly MatteAdjuster? _adjuster; // null: the network's alpha as it is
     // The frame being composed.
     private MatteBuffer? _matte;
     private byte[]? _frame;
     private CoefficientFrame? _coefficients;
     private byte[]? _picture;
 
-    public FrameComposer(int width, int height, Background background, bool composition, bool alpha, bool foreground, GuidedFilterTail? tail, int bands)
+    public FrameComposer(int width, int height, Background background, bool composition, bool alpha, bool foreground, GuidedFilterTail? tail, int bands, MatteControls? matte = null)
     {
         _width = width;
         _height = height;
@@ -44,6 +45,8 @@ internal sealed class FrameComposer : IDisposable
         _bands = new Band[_runner.Bands];
         for (int i = 0; i < _bands.Length; i++) _bands[i] = new Band(width, tail);
         _composeBand = ComposeBand;
+        _alphaBand = AlphaBand;
+        if (matte != null && !matte.IsDefault) _adjuster = new MatteAdjuster(width, height, matte, _runner);
     }
 
     public void Dispose() => _runner.Dispose();
@@ -68,6 +71,7 @@ internal sealed class FrameComposer : IDisposable
         _picture = picture;
         try
         {
+            if (_adjuster != null) AdjustAlpha();
             _runner.Run(_composeBand);
         }
         finally
@@ -77,6 +81,23 @@ internal sealed class FrameComposer : IDisposable
             _coefficients = null;
             _picture = null;
         }
+    }
+
+    /// <summary>The whole frame's alpha into the adjuster, then adjusted: grow and feather need the rows around each row.</summary>
+    private void AdjustAlpha()
+    {
+        if (_matte != null) Array.Copy(_matte.Alpha, _adjuster!.Alpha, _adjuster.Alpha.Length);
+        else _runner.Run(_alphaBand);
+        _adjuster!.Adjust();
+    }
+
+    /// <summary>The coefficient cut's alpha rows of one band (the foreground rows are made again while composing).</summary>
+    private void AlphaBand(int index)
+    {
+        var band = _bands[index];
+        band.Tail!.Reset();
+        for (int y = _height * index / _bands.Length, end = _height * (index + 1) / _bands.Length; y < end; y++)
+            _tail!.Row(band.Tail, y, _frame, _coefficients!.A, _coefficients.B, band.Rows[0], band.Rows[1], band.Rows[2], _adjuster!.Alpha.AsSpan(y * _width, _width));
     }
 
     private void ComposeBand(int index)
@@ -104,6 +125,7 @@ internal sealed class FrameComposer : IDisposable
                 a = band.Rows[3];
                 _tail!.Row(band.Tail!, y, _frame, _coefficients!.A, _coefficients.B, r, g, b, a);
             }
+            if (_adjuster != null) a = _adjuster.Alpha.AsSpan(row, w);
 
             if (Alpha.Length > 0) PlanarPixels.ToBytes(a, Alpha.AsSpan(row, w));
             if (Foreground.Length > 0)
