@@ -29,6 +29,9 @@ public sealed class RvmFrameResult
     public float DownsampleRatio { get; }
     public string? Source { get; }
 
+    /// <summary>This result with another alpha (the same size), e.g. after the matte controls.</summary>
+    internal RvmFrameResult WithAlpha(float[] alpha) => new RvmFrameResult(Index, Width, Height, alpha, Foreground, State, DownsampleRatio, Source);
+
     /// <summary>Mean alpha: how much of the picture is subject.</summary>
     public double AlphaMean
     {

@@ -46,6 +46,9 @@ internal sealed class MatteAdjuster
         _passBand = PassBand;
     }
 
+    public int Width => _width;
+    public int Height => _height;
+
     /// <summary>The frame's alpha: the caller writes the network's here, <see cref="Adjust"/> replaces it.</summary>
     public float[] Alpha { get; }
 

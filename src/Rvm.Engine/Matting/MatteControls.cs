@@ -26,6 +26,18 @@ public sealed class MatteControls
     /// </summary>
     public float TemporalSmoothing { get; set; }
 
+    /// <summary>The controls from a cmdlet's parameters; <paramref name="threshold"/> is lo,hi or null.</summary>
+    internal static MatteControls From(int grow, int feather, float[]? threshold, float smoothing)
+    {
+        var controls = new MatteControls { Grow = grow, Feather = feather, TemporalSmoothing = smoothing };
+        if (threshold != null)
+        {
+            if (threshold.Length != 2) throw new ArgumentException($"MatteThreshold takes two alphas lo,hi; {threshold.Length} were given.");
+            (controls.ThresholdLow, controls.ThresholdHigh) = (threshold[0], threshold[1]);
+        }
+        return controls;
+    }
+
     public bool HasThreshold => ThresholdLow != 0f || ThresholdHigh != 1f;
 
     /// <summary>True when nothing is adjusted.</summary>

@@ -256,8 +256,7 @@ public sealed class ConvertRvmVideoCommand : RvmConversionCmdlet, IDisposable
     private ConversionRequest BuildRequest(string input)
     {
         var request = NewRequest(input, _background);
-        request.Matte = new MatteControls { Grow = MatteGrow, Feather = MatteFeather, TemporalSmoothing = TemporalSmoothing };
-        if (MatteThreshold != null) (request.Matte.ThresholdLow, request.Matte.ThresholdHigh) = (MatteThreshold[0], MatteThreshold[1]);
+        request.Matte = MatteControls.From(MatteGrow, MatteFeather, MatteThreshold, TemporalSmoothing);
         bool explicitPaths = CompositionPath != null || AlphaPath != null || ForegroundPath != null;
         if (explicitPaths)
         {

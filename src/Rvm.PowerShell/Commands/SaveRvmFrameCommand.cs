@@ -42,12 +42,34 @@ public sealed class SaveRvmFrameCommand : RvmCmdlet
     [Parameter]
     public SwitchParameter Force { get; set; }
 
+    /// <summary>Pixels to grow the matte by; negative shrinks it.</summary>
+    [Parameter]
+    [ValidateRange(-Matting.MatteControls.MaxRadius, Matting.MatteControls.MaxRadius)]
+    public int MatteGrow { get; set; }
+
+    /// <summary>Radius in pixels of a soft edge.</summary>
+    [Parameter]
+    [ValidateRange(0, Matting.MatteControls.MaxRadius)]
+    public int MatteFeather { get; set; }
+
+    /// <summary>lo,hi: alpha at or below lo becomes 0, at or above hi 1, linear between.</summary>
+    [Parameter]
+    [ValidateCount(2, 2)]
+    public float[]? MatteThreshold { get; set; }
+
+    /// <summary>Weight in [0,1) of the previous frame's alpha where it changed little; consecutive frames only.</summary>
+    [Parameter]
+    public float TemporalSmoothing { get; set; }
+
     private Matting.Background _background = Matting.Background.Default;
+    private Matting.FrameResultAdjuster _matte = null!;
 
     protected override void BeginProcessing()
     {
         try { _background = Matting.Background.Parse(Background, ResolveOutputPath, files: false); }
         catch (ArgumentException e) { ThrowTerminatingError(new ErrorRecord(e, "BadBackground", ErrorCategory.InvalidArgument, Background)); }
+        try { _matte = new Matting.FrameResultAdjuster(Matting.MatteControls.From(MatteGrow, MatteFeather, MatteThreshold, TemporalSmoothing)); }
+        catch (ArgumentException e) { ThrowTerminatingError(new ErrorRecord(e, "BadMatteControl", ErrorCategory.InvalidArgument, null)); }
     }
 
     protected override void ProcessRecord()
@@ -58,12 +80,13 @@ public sealed class SaveRvmFrameCommand : RvmCmdlet
                 "NoOutputGiven", ErrorCategory.InvalidArgument, InputObject));
             return;
         }
-        Save(AlphaPath, "alpha", InputObject.SaveAlpha);
-        Save(ForegroundPath, "foreground", InputObject.SaveForeground);
+        var frame = _matte.Apply(InputObject);
+        Save(AlphaPath, "alpha", frame.SaveAlpha);
+        Save(ForegroundPath, "foreground", frame.SaveForeground);
         Save(CompositionPath, "composition", path =>
         {
-            if (_background.IsTransparent) InputObject.SaveTransparent(path);
-            else InputObject.SaveComposite(path, _background.Colour);
+            if (_background.IsTransparent) frame.SaveTransparent(path);
+            else frame.SaveComposite(path, _background.Colour);
         });
     }
 

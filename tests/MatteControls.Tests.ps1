@@ -1,4 +1,4 @@
-# The matte controls through Convert-RvmVideo on the real model: none given is byte for byte today's alpha, each
+# The matte controls on the real model, through Convert-RvmVideo and Save-RvmFrame: none given is byte for byte today's alpha, each
 # control moves the alpha the way it should, and bad values are refused before any output is made. Ratio 0.5: the
 # coefficient cut, whose alpha is made row by row while composing, so the controls take a full-frame pass first.
 BeforeAll {
@@ -60,5 +60,33 @@ Describe 'Convert-RvmVideo matte controls' {
         $e.Count | Should -Be 1
         $e[0].Exception.Message | Should -Match 'MatteThreshold 0.6,0.4 is out of range'
         Test-Path (Join-Path $out 'clip.alpha.mp4') | Should -BeFalse
+    }
+}
+
+Describe 'Save-RvmFrame matte controls' {
+    BeforeAll {
+        $script:Frame = Invoke-RvmFrame -LiteralPath (Join-Path $RepoRoot 'samples/astronaut.jpg') -Model $Model
+        function Save-Alpha([string] $Name, [hashtable] $Controls) {
+            $png = Join-Path $Work "$Name.png"
+            $Frame | Save-RvmFrame -AlphaPath $png @Controls | Out-Null
+            $raw = Join-Path $Work "$Name.frame.gray"
+            & ffmpeg -v error -y -i $png -f rawvideo -pix_fmt gray $raw
+            if ($LASTEXITCODE -ne 0) { throw "Could not read $png" }
+            , [IO.File]::ReadAllBytes($raw)
+        }
+    }
+
+    It 'saves the grown or shrunk matte, and the same bytes with the controls at their defaults' {
+        $plain = Save-Alpha 'astronaut' @{}
+        [Linq.Enumerable]::SequenceEqual($plain, (Save-Alpha 'astronaut-defaults' @{ MatteGrow = 0; MatteThreshold = 0, 1 })) | Should -BeTrue
+        $mean = Get-Mean $plain
+        (Get-Mean (Save-Alpha 'astronaut-grow' @{ MatteGrow = 3 })) | Should -BeGreaterThan ($mean + 1)
+        (Get-Mean (Save-Alpha 'astronaut-shrink' @{ MatteGrow = -3 })) | Should -BeLessThan ($mean - 1)
+    }
+
+    It 'refuses a smoothing of 1 before saving anything' {
+        $png = Join-Path $Work 'never.png'
+        { $Frame | Save-RvmFrame -AlphaPath $png -TemporalSmoothing 1 -ErrorAction Stop } | Should -Throw '*TemporalSmoothing 1 is out of range*'
+        Test-Path $png | Should -BeFalse
     }
 }
