@@ -124,6 +124,42 @@ public sealed class MatteAdjusterTests
     }
 
     [Theory]
+    [InlineData(3, 0)]
+    [InlineData(-4, 0)]
+    [InlineData(0, 2)]
+    public void BandsAndTilesGiveTheDirectSumsAnswer(int grow, int feather)
+    {
+        // An odd size (tiles of 16 rows and 3 bands do not divide it) against the plain definition, pixel by pixel.
+        const int w = 37, h = 53;
+        var random = new Random(7);
+        var input = new float[w * h];
+        for (int i = 0; i < input.Length; i++) input[i] = (float)random.NextDouble();
+        using var runner = new Rvm.Threading.BandRunner(3, "test");
+        var adjuster = new MatteAdjuster(w, h, new MatteControls { Grow = grow, Feather = feather }, runner);
+        input.CopyTo(adjuster.Alpha, 0);
+        adjuster.Adjust();
+
+        var expected = (float[])input.Clone();
+        if (grow != 0) expected = Direct(expected, w, h, Math.Abs(grow), window => grow > 0 ? window.Max() : window.Min());
+        for (int pass = 0; pass < 3 && feather > 0; pass++) expected = Direct(expected, w, h, feather, window => window.Average());
+        for (int i = 0; i < expected.Length; i++) Assert.True(Math.Abs(expected[i] - adjuster.Alpha[i]) < 1e-5f, $"pixel {i}: {adjuster.Alpha[i]}, expected {expected[i]}");
+    }
+
+    /// <summary>Rows then columns, each pixel from its window of 2·radius+1 with the edges repeated.</summary>
+    private static float[] Direct(float[] plane, int w, int h, int radius, Func<float[], float> reduce)
+    {
+        var rows = new float[plane.Length];
+        var result = new float[plane.Length];
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++)
+                rows[y * w + x] = reduce(Enumerable.Range(-radius, 2 * radius + 1).Select(d => plane[y * w + Math.Clamp(x + d, 0, w - 1)]).ToArray());
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++)
+                result[y * w + x] = reduce(Enumerable.Range(-radius, 2 * radius + 1).Select(d => rows[Math.Clamp(y + d, 0, h - 1) * w + x]).ToArray());
+        return result;
+    }
+
+    [Theory]
     [InlineData(501, 0, 0f, 1f, 0f, "MatteGrow")]
     [InlineData(-501, 0, 0f, 1f, 0f, "MatteGrow")]
     [InlineData(0, -1, 0f, 1f, 0f, "MatteFeather")]

@@ -132,18 +132,33 @@ internal sealed class MatteAdjuster
     {
         var line = _lines[index];
         int bands = _lines.Length, rows = _rows, columns = _columns;
-        for (int y = rows * index / bands, end = rows * (index + 1) / bands; y < end; y++)
+        var block = line.Block;
+        for (int y = rows * index / bands, end = rows * (index + 1) / bands; y < end; y += Line.Tile)
         {
-            var output = line.Apply(_filter, _radius, _from.AsSpan(y * columns, columns));
-            // Written transposed: column y of the target.
-            for (int x = 0; x < columns; x++) _to[x * rows + y] = output[x];
+            int count = Math.Min(Line.Tile, end - y);
+            for (int j = 0; j < count; j++)
+                line.Apply(_filter, _radius, _from.AsSpan((y + j) * columns, columns), block.AsSpan(j * columns, columns));
+            // Written transposed, a tile of rows at a time, so that each target row gets a run of contiguous values
+            // rather than one value per cache line.
+            for (int x = 0; x < columns; x++)
+            {
+                int target = x * rows + y;
+                for (int j = 0; j < count; j++) _to[target + j] = block[j * columns + x];
+            }
         }
     }
 
-    /// <summary>One worker's line buffers: the line extended by the radius at both ends, and the running values.</summary>
+    private interface IExtreme { float Of(float a, float b); }
+    private struct Maximum : IExtreme { public float Of(float a, float b) => a > b ? a : b; }
+    private struct Minimum : IExtreme { public float Of(float a, float b) => a < b ? a : b; }
+
+    /// <summary>One worker's line buffers: the line extended by the radius at both ends, the running values, and a tile of filtered rows.</summary>
     private sealed class Line
     {
-        private readonly float[] _extended, _forward, _backward, _output;
+        /// <summary>Rows filtered before they are written transposed: 16 floats are one 64-byte cache line.</summary>
+        public const int Tile = 16;
+
+        private readonly float[] _extended, _forward, _backward;
 
         public Line(int length, int radius)
         {
@@ -151,13 +166,15 @@ internal sealed class MatteAdjuster
             _extended = new float[n];
             _forward = new float[n];
             _backward = new float[n];
-            _output = new float[length];
+            Block = new float[Tile * length];
         }
 
+        public float[] Block { get; }
+
         /// <summary>The maximum, minimum or mean of each pixel's window of 2·radius+1, edges repeated.</summary>
-        public float[] Apply(Filter filter, int radius, ReadOnlySpan<float> source)
+        public void Apply(Filter filter, int radius, ReadOnlySpan<float> source, Span<float> output)
         {
-            int length = source.Length, window = 2 * radius + 1, n = length + 2 * radius;
+            int length = source.Length;
             var e = _extended;
             for (int i = 0; i < radius; i++)
             {
@@ -165,32 +182,46 @@ internal sealed class MatteAdjuster
                 e[radius + length + i] = source[length - 1];
             }
             source.CopyTo(e.AsSpan(radius, length));
-            if (filter == MatteAdjuster.Filter.Box)
+            if (filter == MatteAdjuster.Filter.Box) Mean(radius, length, output);
+            else if (filter == MatteAdjuster.Filter.Max) Extreme(default(Maximum), radius, length, output);
+            else Extreme(default(Minimum), radius, length, output);
+        }
+
+        private void Mean(int radius, int length, Span<float> output)
+        {
+            var e = _extended;
+            int window = 2 * radius + 1;
+            // Running sum in double: a float sum drifts over a 4K line.
+            double sum = 0;
+            for (int i = 0; i < window; i++) sum += e[i];
+            float scale = 1f / window;
+            output[0] = (float)sum * scale;
+            for (int x = 1; x < length; x++)
             {
-                // Running sum in double: a float sum drifts over a 4K line.
-                double sum = 0;
-                for (int i = 0; i < window; i++) sum += e[i];
-                float scale = 1f / window;
-                _output[0] = (float)sum * scale;
-                for (int x = 1; x < length; x++)
-                {
-                    sum += e[x + window - 1] - e[x - 1];
-                    _output[x] = (float)sum * scale;
-                }
-                return _output;
+                sum += e[x + window - 1] - e[x - 1];
+                output[x] = (float)sum * scale;
             }
-            // van Herk / Gil-Werman: in blocks of the window's length, running extremes forward and backward; a
-            // window spans the end of one block and the start of the next.
-            bool max = filter == MatteAdjuster.Filter.Max;
+        }
+
+        /// <summary>
+        /// van Herk / Gil-Werman: in blocks of the window's length, running extremes forward and backward; a window
+        /// spans the end of one block and the start of the next, so it is the extreme of those two.
+        /// </summary>
+        private void Extreme<T>(T op, int radius, int length, Span<float> output) where T : struct, IExtreme
+        {
+            var e = _extended;
             var f = _forward;
             var b = _backward;
-            for (int i = 0; i < n; i++)
-                f[i] = i % window == 0 ? e[i] : max ? Math.Max(f[i - 1], e[i]) : Math.Min(f[i - 1], e[i]);
-            for (int i = n - 1; i >= 0; i--)
-                b[i] = i == n - 1 || (i + 1) % window == 0 ? e[i] : max ? Math.Max(b[i + 1], e[i]) : Math.Min(b[i + 1], e[i]);
-            for (int x = 0; x < length; x++)
-                _output[x] = max ? Math.Max(b[x], f[x + window - 1]) : Math.Min(b[x], f[x + window - 1]);
-            return _output;
+            int window = 2 * radius + 1, n = length + 2 * radius;
+            for (int start = 0; start < n; start += window)
+            {
+                int stop = Math.Min(start + window, n);
+                f[start] = e[start];
+                for (int i = start + 1; i < stop; i++) f[i] = op.Of(f[i - 1], e[i]);
+                b[stop - 1] = e[stop - 1];
+                for (int i = stop - 2; i >= start; i--) b[i] = op.Of(b[i + 1], e[i]);
+            }
+            for (int x = 0; x < length; x++) output[x] = op.Of(b[x], f[x + window - 1]);
         }
     }
 }
