@@ -176,6 +176,17 @@ public sealed class MatteAdjusterTests
     }
 
     [Fact]
+    public void AFrameAllocatesNothing()
+    {
+        var adjuster = new MatteAdjuster(W, H, new MatteControls { Grow = -2, Feather = 3, ThresholdLow = 0.1f, ThresholdHigh = 0.9f, TemporalSmoothing = 0.5f });
+        adjuster.Adjust();
+        adjuster.Adjust();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 5; i++) adjuster.Adjust();
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
     public void DefaultsAdjustNothing()
     {
         Assert.True(new MatteControls().IsDefault);
