@@ -48,6 +48,7 @@ public sealed class BatchPlanTests : IDisposable
         Segments = 3,
         PreRollFrames = 15,
         SegmentLength = TimeSpan.FromMinutes(10.5),
+        Matte = new MatteControls { Grow = -3, Feather = 2, ThresholdLow = 0.125f, ThresholdHigh = 0.875f, TemporalSmoothing = 0.85f },
     };
 
     private static void AssertSameRequest(ConversionRequest expected, ConversionRequest actual)
@@ -59,6 +60,11 @@ public sealed class BatchPlanTests : IDisposable
                 Assert.Equal(expected.Background.Kind, actual.Background.Kind);
                 Assert.Equal(expected.Background.Colour, actual.Background.Colour);
                 Assert.Equal(expected.Background.Path, actual.Background.Path);
+            }
+            else if (p.PropertyType == typeof(MatteControls))
+            {
+                foreach (var m in typeof(MatteControls).GetProperties())
+                    Assert.True(Equals(m.GetValue(expected.Matte), m.GetValue(actual.Matte)), $"Matte.{m.Name}: {m.GetValue(expected.Matte)} became {m.GetValue(actual.Matte)}");
             }
             else Assert.True(Equals(p.GetValue(expected), p.GetValue(actual)), $"{p.Name}: {p.GetValue(expected)} became {p.GetValue(actual)}");
         }

@@ -42,6 +42,14 @@ internal static class PlanJson
         w.WriteNumber("Segments", r.Segments);
         WriteNullable(w, "PreRollFrames", r.PreRollFrames);
         WriteNullable(w, "SegmentLengthSeconds", r.SegmentLength?.TotalSeconds);
+        w.WritePropertyName("Matte");
+        w.WriteStartObject();
+        w.WriteNumber("Grow", r.Matte.Grow);
+        w.WriteNumber("Feather", r.Matte.Feather);
+        w.WriteNumber("ThresholdLow", r.Matte.ThresholdLow);
+        w.WriteNumber("ThresholdHigh", r.Matte.ThresholdHigh);
+        w.WriteNumber("TemporalSmoothing", r.Matte.TemporalSmoothing);
+        w.WriteEndObject();
         w.WriteEndObject();
     }
 
@@ -76,8 +84,18 @@ internal static class PlanJson
             Segments = e.GetProperty("Segments").GetInt32(),
             PreRollFrames = Nullable(e, "PreRollFrames", p => p.GetInt32()),
             SegmentLength = Nullable(e, "SegmentLengthSeconds", p => TimeSpan.FromSeconds(p.GetDouble())),
+            Matte = ReadMatte(e.GetProperty("Matte")),
         };
     }
+
+    private static MatteControls ReadMatte(JsonElement m) => new MatteControls
+    {
+        Grow = m.GetProperty("Grow").GetInt32(),
+        Feather = m.GetProperty("Feather").GetInt32(),
+        ThresholdLow = m.GetProperty("ThresholdLow").GetSingle(),
+        ThresholdHigh = m.GetProperty("ThresholdHigh").GetSingle(),
+        TemporalSmoothing = m.GetProperty("TemporalSmoothing").GetSingle(),
+    };
 
     public static void WritePolicy(Utf8JsonWriter w, OutputPolicy p)
     {
