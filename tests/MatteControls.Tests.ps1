@@ -1,4 +1,4 @@
-# The matte controls on the real model, through Convert-RvmVideo and Save-RvmFrame: none given is byte for byte today's alpha, each
+# The matte controls on the real model, through Convert-RvmVideo, New-RvmBatch and Save-RvmFrame: none given is byte for byte today's alpha, each
 # control moves the alpha the way it should, and bad values are refused before any output is made. Ratio 0.5: the
 # coefficient cut, whose alpha is made row by row while composing, so the controls take a full-frame pass first.
 BeforeAll {
@@ -60,6 +60,17 @@ Describe 'Convert-RvmVideo matte controls' {
         $e.Count | Should -Be 1
         $e[0].Exception.Message | Should -Match 'MatteThreshold 0.6,0.4 is out of range'
         Test-Path (Join-Path $out 'clip.alpha.mp4') | Should -BeFalse
+    }
+}
+
+Describe 'New-RvmBatch matte controls' {
+    It 'records the controls in the plan its tasks run' {
+        $job = Join-Path $Work 'job'
+        New-RvmBatch $Clip -Destination (Join-Path $Work 'batch-out') -JobFolder $job -Model $Model -MatteGrow -2 -MatteThreshold 0.1, 0.9 | Out-Null
+        $entry = (Get-Content (Join-Path $job 'plan.json') -Raw | ConvertFrom-Json -AsHashtable).Entries[0]
+        $entry.Request.Matte.Grow | Should -Be -2
+        $entry.Request.Matte.ThresholdHigh | Should -Be 0.9
+        $entry.Request.Matte.TemporalSmoothing | Should -Be 0
     }
 }
 

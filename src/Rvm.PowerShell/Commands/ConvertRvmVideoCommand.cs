@@ -77,25 +77,6 @@ public sealed class ConvertRvmVideoCommand : RvmConversionCmdlet, IDisposable
     [ValidateRange(1, 64)]
     public int ThrottleLimit { get; set; } = 1;
 
-    /// <summary>Pixels to grow the matte by; negative shrinks it.</summary>
-    [Parameter]
-    [ValidateRange(-MatteControls.MaxRadius, MatteControls.MaxRadius)]
-    public int MatteGrow { get; set; }
-
-    /// <summary>Radius in pixels of a soft edge.</summary>
-    [Parameter]
-    [ValidateRange(0, MatteControls.MaxRadius)]
-    public int MatteFeather { get; set; }
-
-    /// <summary>lo,hi: alpha at or below lo becomes 0, at or above hi 1, linear between.</summary>
-    [Parameter]
-    [ValidateCount(2, 2)]
-    public float[]? MatteThreshold { get; set; }
-
-    /// <summary>Weight in [0,1) of the previous frame's alpha where it changed little.</summary>
-    [Parameter]
-    public float TemporalSmoothing { get; set; }
-
     protected override void BeginProcessing()
     {
         if (!string.IsNullOrEmpty(Destination)) Destination = ResolveOutputPath(Destination!);
@@ -256,7 +237,6 @@ public sealed class ConvertRvmVideoCommand : RvmConversionCmdlet, IDisposable
     private ConversionRequest BuildRequest(string input)
     {
         var request = NewRequest(input, _background);
-        request.Matte = MatteControls.From(MatteGrow, MatteFeather, MatteThreshold, TemporalSmoothing);
         bool explicitPaths = CompositionPath != null || AlphaPath != null || ForegroundPath != null;
         if (explicitPaths)
         {

@@ -92,6 +92,25 @@ public abstract class RvmConversionCmdlet : RvmPathCmdlet
     [Parameter]
     public SwitchParameter Force { get; set; }
 
+    /// <summary>Pixels to grow the matte by; negative shrinks it.</summary>
+    [Parameter]
+    [ValidateRange(-MatteControls.MaxRadius, MatteControls.MaxRadius)]
+    public int MatteGrow { get; set; }
+
+    /// <summary>Radius in pixels of a soft edge.</summary>
+    [Parameter]
+    [ValidateRange(0, MatteControls.MaxRadius)]
+    public int MatteFeather { get; set; }
+
+    /// <summary>lo,hi: alpha at or below lo becomes 0, at or above hi 1, linear between.</summary>
+    [Parameter]
+    [ValidateCount(2, 2)]
+    public float[]? MatteThreshold { get; set; }
+
+    /// <summary>Weight in [0,1) of the previous frame's alpha where it changed little.</summary>
+    [Parameter]
+    public float TemporalSmoothing { get; set; }
+
     /// <summary>Convert inputs that are themselves Rvm's outputs (recognised by the tag Rvm writes into them); skipped otherwise.</summary>
     [Parameter]
     public SwitchParameter IncludeRvmOutput { get; set; }
@@ -114,6 +133,7 @@ public abstract class RvmConversionCmdlet : RvmPathCmdlet
             Segments = Segments,
             PreRollFrames = PreRoll,
             ImageSequenceFrameRate = FrameRateParameter.Parse(FrameRate),
+            Matte = MatteControls.From(MatteGrow, MatteFeather, MatteThreshold, TemporalSmoothing),
         };
         if (InputResize != null) (request.ResizeWidth, request.ResizeHeight) = (InputResize[0], InputResize[1]);
         return request;
