@@ -39,7 +39,7 @@
     }
     Inputs      = @{ 'System.String' = 'Paths of videos or folders, by value (Path) or by the property PSPath, FullName or LiteralPath.' }
     Outputs     = @{ 'Rvm.Matting.RvmConversionResult' = 'One result per converted input: Input, CompositionPath, AlphaPath, ForegroundPath (null when not made), FrameCount, DamagedFrames, Width, Height, FrameRate, Duration, Elapsed, FramesPerSecond (of this run), Device, ResumedAtFrame (frames done before a stop, 0 when converted from the start) and Segments.' }
-    Notes       = 'Progress is shown per file (frame n of N, frames per second, time left) under one bar for the whole pipeline. ffmpeg and ffprobe must be installed.'
+    Notes       = 'Progress is shown per file (frame n of N, frames per second, time left) under one bar for the whole pipeline, which says "Input n of N" with the whole run''s share done and time left when the inputs are given to -Path or -LiteralPath (wildcards, arrays), and "Input n" when they come from the pipeline. ffmpeg and ffprobe must be installed.'
     Examples    = @(
         @{ Code = 'Get-ChildItem *.mp4 | Convert-RvmVideo'; Remarks = 'Writes <name>.composition.mp4 over RVM''s green beside every video in the folder.' }
         @{ Code = 'Convert-RvmVideo interview.mov -Output Composition, Alpha, Foreground -Destination out -Container Mkv'; Remarks = 'Writes the composition, the matte and the foreground as lossless FFV1 .mkv files in out/.' }
