@@ -1,7 +1,10 @@
 # Rvm module manifest. ModuleVersion here is the single source of the version: build.ps1 passes it to the
 # compiler and writes the built module's manifest (out/Rvm/Rvm.psd1) from this file.
 @{
-    RootModule           = 'out/Rvm/Rvm.PowerShell.dll'
+    # The built module, whole (Test-ModuleManifest refuses a manifest as RootModule): its cmdlets come from the
+    # built folder, so help (en-US), formats and native libraries are found there whichever manifest is imported.
+    # In the built manifest this line becomes RootModule = the DLL (build.ps1).
+    NestedModules        = @('out/Rvm/Rvm.psd1')
     ModuleVersion        = '0.1.0'
     GUID                 = '5b0f4a55-8f0e-4d1c-9a54-6c7e2f3d9a61'
     Author               = 'Rvm developers'

@@ -169,8 +169,9 @@ function Invoke-Build {
     Copy-Item (Join-Path $bin 'calibration') $ModuleDir -Recurse -Force
     Copy-Item (Join-Path $Root 'src/Rvm.PowerShell/Rvm.format.ps1xml') $ModuleDir -Force
 
-    # The built manifest is the root one with paths relative to the module folder.
-    $text = Get-Content -Raw (Join-Path $Root 'Rvm.psd1')
+    # The built manifest is the root one with paths relative to the module folder; its RootModule is the DLL
+    # (the root one nests this built manifest).
+    $text = (Get-Content -Raw (Join-Path $Root 'Rvm.psd1')) -replace "NestedModules(\s*)= @\('out/Rvm/Rvm.psd1'\)", "RootModule`$1   = 'Rvm.PowerShell.dll'"
     Set-Content -Path (Join-Path $ModuleDir 'Rvm.psd1') -Value ($text -replace 'out/Rvm/', '') -NoNewline
 
     $rid = Get-Rid

@@ -58,6 +58,33 @@ Describe 'Help' {
         }
     }
 
+    It 'is the same from the root manifest (README''s Import-Module ./Rvm.psd1) as from the built one' {
+        # Help entries with text: each cmdlet's description and each parameter's, counted in a fresh pwsh per manifest.
+        $probe = {
+            param($Manifest)
+            "Import-Module '$Manifest'; " + @'
+$n = 0
+foreach ($c in Get-Command -Module Rvm) {
+    $h = Get-Help $c.Name -Full
+    if ($h.Description.Text) { $n++ }
+    foreach ($p in @($h.Parameters.Parameter)) { if ($p -and $p.Description.Text) { $n++ } }
+}
+"count=$n"
+"output=$((Get-Help Convert-RvmVideo -Parameter Output).Description.Text)"
+"model=$((Get-Help Import-RvmModel -Parameter Variant).Description.Text)"
+"about=$((Get-Help about_Rvm | Out-String) -match '(?m)^MODELS')"
+'@
+        }
+        $root = Invoke-ChildPwsh (& $probe (Join-Path $RepoRoot 'Rvm.psd1')) 2>&1 | Out-String
+        $built = Invoke-ChildPwsh (& $probe $ModulePath) 2>&1 | Out-String
+        $count = if ($root -match 'count=(\d+)') { [int]$Matches[1] } else { 0 }
+        $count | Should -BeGreaterThan 50 -Because $root
+        $root | Should -Match 'output=Which outputs to make'
+        $root | Should -Match 'model=\S'
+        $root | Should -Match 'about=True'
+        $root | Should -Be $built
+    }
+
     It 'has about_Rvm on <Section>' -ForEach @(
         @{ Section = 'MODELS' }, @{ Section = 'DEVICES' }, @{ Section = 'RECURRENT STATE' }, @{ Section = 'OUTPUTS AND FORMATS' },
         @{ Section = 'INSTALLING' }, @{ Section = 'RECIPES' }

@@ -55,6 +55,8 @@ public sealed class ConvertRvmVideoCommand : RvmConversionCmdlet, IDisposable
     private ConversionScheduler? _scheduler;
     private SlotModels? _slotModels;
     private int _finished;
+    private InputsProgress _progress = new InputsProgress(null);
+    private string _parentStatus = "";
 
     /// <summary>Folder for the outputs; default: beside each input.</summary>
     [Parameter(Position = 1)]
@@ -90,6 +92,9 @@ public sealed class ConvertRvmVideoCommand : RvmConversionCmdlet, IDisposable
         };
         try
         {
+            if (OutputName != null && _policy.ExplicitPaths)
+                throw new ArgumentException("-OutputName names the outputs Rvm names; -CompositionPath, -AlphaPath and -ForegroundPath name them already: give one or the other.");
+            ReadOutputName();
             _background = Matting.Background.Parse(Background, ResolveOutputPath);
             _model = Model != null || Device == ExecutionDevice.Auto ? ResolveModel(Model) : DefaultModelOn(Device);
             if (ThrottleLimit > 1)
@@ -113,10 +118,18 @@ public sealed class ConvertRvmVideoCommand : RvmConversionCmdlet, IDisposable
 
     protected override void ProcessRecord()
     {
-        foreach (var input in InputPaths())
+        var inputs = InputPaths();
+        if (!MyInvocation.ExpectingInput)
+        {
+            // -Path/-LiteralPath: every input is known before the first converts, so the parent bar counts "n of N".
+            var known = inputs.ToList();
+            _progress = new InputsProgress(known.Count);
+            inputs = known;
+        }
+        foreach (var input in inputs)
         {
             StopToken.ThrowIfCancellationRequested();
-            _inputs++;
+            _inputs = _progress.Next();
             ConversionPlan plan;
             try
             {
@@ -124,15 +137,17 @@ public sealed class ConvertRvmVideoCommand : RvmConversionCmdlet, IDisposable
             }
             catch (Exception e) when (!(e is PipelineStoppedException))
             {
+                _progress.Pass(_inputs);
                 WriteError(ErrorRecords.From(e, e is OutputConflictException ? "OutputConflict" : "InvalidConversionRequest", input));
                 continue;
             }
             if (plan.Skip)
             {
+                _progress.Pass(_inputs);
                 WriteVerbose($"Skipping '{input}': {plan.SkipReason}.");
                 continue;
             }
-            if (!ShouldProcess(input, $"Convert to {string.Join(", ", plan.Outputs.Select(o => o.Path))}")) continue;
+            if (!ShouldProcess(input, $"Convert to {string.Join(", ", plan.Outputs.Select(o => o.Path))}")) { _progress.Pass(_inputs); continue; }
             if (_scheduler == null) Convert(plan);
             else Scheduled(() => Schedule(plan));
         }
@@ -163,16 +178,18 @@ public sealed class ConvertRvmVideoCommand : RvmConversionCmdlet, IDisposable
     /// <summary>Starts a conversion on a worker once fewer than -ThrottleLimit run; its reports are written here.</summary>
     private void Schedule(ConversionPlan plan)
     {
-        var (name, activity) = (NameOf(plan), FileActivity + _inputs);
-        WriteProgress(new ProgressRecord(ParentActivity, "Convert-RvmVideo", $"Input {_inputs}: {name}; {_finished} done"));
+        var (name, activity, number) = (NameOf(plan), FileActivity + _inputs, _inputs);
+        _progress.Start(number);
+        WriteParentProgress(_progress.Status(number, name) + $"; {_finished} done");
         WriteVerbose($"Converting '{plan.Request.Input}' on {_model!.Device} to {string.Join(", ", plan.Outputs.Select(o => o.Path))}.");
         var scheduler = _scheduler!;
         scheduler.Start((slot, cancel) => new VideoConverter(_slotModels!.For(slot)).Convert(plan,
-                p => scheduler.Post(() => WriteProgress(FileProgress(activity, name, p))), cancel,
+                p => scheduler.Post(() => WriteFileProgress(activity, number, name, p)), cancel,
                 m => scheduler.Post(() => WriteVerbose(m)), m => scheduler.Post(() => WriteWarning(m))),
             (result, error) =>
             {
                 _finished++;
+                _progress.Finish(number);
                 Report(plan, name, activity, result, error);
             });
     }
@@ -188,20 +205,22 @@ public sealed class ConvertRvmVideoCommand : RvmConversionCmdlet, IDisposable
     {
         var request = plan.Request;
         var pump = new LogPump(FileActivity);
-        var name = NameOf(plan);
-        WriteProgress(new ProgressRecord(ParentActivity, "Convert-RvmVideo", $"Input {_inputs}: {name}"));
+        var (name, number) = (NameOf(plan), _inputs);
+        _progress.Start(number);
+        WriteParentProgress(_progress.Status(number, name));
         WriteVerbose($"Converting '{request.Input}' on {_model!.Device} to {string.Join(", ", plan.Outputs.Select(o => o.Path))}.");
         RvmConversionResult? result = null;
         Exception? error = null;
         try
         {
             result = pump.Run(this, () => new VideoConverter(_model).Convert(plan,
-                p => pump.Post(c => c.WriteProgress(FileProgress(FileActivity, name, p))), StopToken, pump.Log.Verbose, pump.Log.Warning));
+                p => pump.Post(c => WriteFileProgress(FileActivity, number, name, p)), StopToken, pump.Log.Verbose, pump.Log.Warning));
         }
         catch (Exception e) when (!(e is PipelineStoppedException))
         {
             error = e;
         }
+        _progress.Finish(number);
         Report(plan, name, FileActivity, result, error);
     }
 
@@ -223,6 +242,24 @@ public sealed class ConvertRvmVideoCommand : RvmConversionCmdlet, IDisposable
         WriteProgress(new ProgressRecord(activity, name, "Done") { ParentActivityId = ParentActivity, RecordType = ProgressRecordType.Completed });
         WriteVerbose($"'{input}': {result!.FrameCount} frames ({result.Width}x{result.Height}, ratio {result.DownsampleRatio}) in {result.Elapsed.TotalSeconds:0.0} s, {result.FramesPerSecond:0.00} fps.");
         WriteObject(result);
+    }
+
+    /// <summary>The whole run's bar: <paramref name="status"/> (kept for the updates between inputs), share done and time left when N is known.</summary>
+    private void WriteParentProgress(string? status = null)
+    {
+        _parentStatus = status ?? _parentStatus;
+        var record = new ProgressRecord(ParentActivity, "Convert-RvmVideo", _parentStatus);
+        if (_progress.PercentComplete is int percent) record.PercentComplete = percent;
+        if (_progress.Remaining is TimeSpan left) record.SecondsRemaining = (int)Math.Ceiling(left.TotalSeconds);
+        WriteProgress(record);
+    }
+
+    /// <summary>A file's frames done, on the pipeline thread: its own bar and the whole run's.</summary>
+    private void WriteFileProgress(int activity, int input, string name, ConversionProgress p)
+    {
+        _progress.Report(input, p.FramesDone, p.TotalFrames);
+        WriteProgress(FileProgress(activity, name, p));
+        WriteParentProgress();
     }
 
     private static ProgressRecord FileProgress(int activity, string name, ConversionProgress p)

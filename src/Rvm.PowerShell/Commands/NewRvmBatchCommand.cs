@@ -41,6 +41,7 @@ public sealed class NewRvmBatchCommand : RvmConversionCmdlet
             var folder = new BatchFolder(JobFolder != null ? ResolveOutputPath(JobFolder) : System.IO.Path.Combine(Destination, $"rvm-batch-{DateTime.UtcNow:yyyyMMdd-HHmmss}"));
             // A batch is run more than once (retries, a second start): inputs whose outputs are complete are skipped.
             _policy = new OutputPolicy { Force = Force, SkipExisting = true, IncludeRvmOutputs = IncludeRvmOutput };
+            ReadOutputName();
             _background = Matting.Background.Parse(Background, ResolveOutputPath);
             var model = ResolveModel(Model, Device);
             var device = Model == null ? Device.ToString() : model.Device.StartsWith("CPU", StringComparison.Ordinal) ? nameof(ExecutionDevice.Cpu) : nameof(ExecutionDevice.Auto);

@@ -89,6 +89,11 @@ public abstract class RvmConversionCmdlet : RvmPathCmdlet
     [ValidateRange(0, 100000)]
     public int? PreRoll { get; set; }
 
+    /// <summary>Names of the outputs Rvm names, without extension: {0} the input's base name, {1} the output kind; default '{0}.{1}'.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? OutputName { get; set; }
+
     [Parameter]
     public SwitchParameter Force { get; set; }
 
@@ -139,9 +144,14 @@ public abstract class RvmConversionCmdlet : RvmPathCmdlet
         return request;
     }
 
-    /// <summary>Names the outputs &lt;input name&gt;.&lt;kind&gt;.&lt;ext&gt; under <paramref name="destination"/> (null: beside the input).</summary>
+    private OutputNameTemplate? _outputName;
+
+    /// <summary>Reads -OutputName once, before any input (BeginProcessing): a bad template stops the command.</summary>
+    internal void ReadOutputName() => _outputName = OutputNameTemplate.Parse(OutputName, KindsOf(Output));
+
+    /// <summary>Names the outputs &lt;input name&gt;.&lt;kind&gt;.&lt;ext&gt; (or -OutputName's) under <paramref name="destination"/> (null: beside the input).</summary>
     internal void NameOutputs(ConversionRequest request, string? destination) =>
-        OutputNaming.NameOutputs(request, destination, KindsOf(Output), FormatOf(Container));
+        OutputNaming.NameOutputs(request, destination, KindsOf(Output), FormatOf(Container), _outputName);
 
     /// <summary>The format of outputs named under -Destination; null: Rvm's default for the background.</summary>
     private static OutputFormat? FormatOf(RvmContainer? container) => container switch

@@ -14,6 +14,7 @@
         Output          = 'Which outputs to make: any of Composition (default), Alpha and Foreground.'
         OutputType      = 'Video (default) for video files, or PngSequence for folders of PNG pictures (RGBA with straight alpha for a transparent composition, grey for the matte).'
         Container       = 'The video format of outputs named under -Destination: Mp4 (H.264; the default), Mov (ProRes 422 HQ, or ProRes 4444 with alpha), Webm (VP9), Mkv (FFV1, lossless). A transparent composition defaults to Mov.'
+        OutputName      = 'Names of the outputs Rvm names, without the extension (added from -Container or the default): {0} is the input''s base name, {1} the output kind (composition, alpha, foreground), e.g. ''{0}_{1}'' makes clip_alpha.mp4; default ''{0}.{1}'' (clip.alpha.mp4). Write {{ and }} for braces. Checked before any input: a template without {0}, with another placeholder, with a character file names cannot hold (/ \ : * ? " < > |, folders belong in -Destination), or without {1} when more than one -Output is asked for, is an error naming it. Not with -CompositionPath, -AlphaPath or -ForegroundPath.'
         CompositionPath = 'The composition''s file (or folder for a PNG sequence), for a single input. The extension picks the format.'
         AlphaPath       = 'The matte''s file (or folder), for a single input. A matte keeps 0 at 0 and 255 at 255; .mkv (FFV1) and PNG keep it exactly.'
         ForegroundPath  = 'The foreground''s file (or folder), for a single input.'
@@ -42,10 +43,11 @@
     }
     Inputs      = @{ 'System.String' = 'Paths of videos or folders, by value (Path) or by the property PSPath, FullName or LiteralPath.' }
     Outputs     = @{ 'Rvm.Matting.RvmConversionResult' = 'One result per converted input: Input, CompositionPath, AlphaPath, ForegroundPath (null when not made), FrameCount, DamagedFrames, Width, Height, FrameRate, Duration, Elapsed, FramesPerSecond (of this run), Device, ResumedAtFrame (frames done before a stop, 0 when converted from the start) and Segments.' }
-    Notes       = 'Progress is shown per file (frame n of N, frames per second, time left) under one bar for the whole pipeline. ffmpeg and ffprobe must be installed.'
+    Notes       = 'Progress is shown per file (frame n of N, frames per second, time left) under one bar for the whole pipeline, which says "Input n of N" with the whole run''s share done and time left when the inputs are given to -Path or -LiteralPath (wildcards, arrays), and "Input n" when they come from the pipeline. ffmpeg and ffprobe must be installed.'
     Examples    = @(
         @{ Code = 'Get-ChildItem *.mp4 | Convert-RvmVideo'; Remarks = 'Writes <name>.composition.mp4 over RVM''s green beside every video in the folder.' }
         @{ Code = 'Convert-RvmVideo interview.mov -Output Composition, Alpha, Foreground -Destination out -Container Mkv'; Remarks = 'Writes the composition, the matte and the foreground as lossless FFV1 .mkv files in out/.' }
+        @{ Code = 'Get-ChildItem shoot/*.mov | Convert-RvmVideo -Output Composition, Alpha -OutputName ''{0}_{1}'' -Destination renders'; Remarks = 'Writes renders/take1_composition.mp4 and renders/take1_alpha.mp4 for shoot/take1.mov, and so on.' }
         @{ Code = 'Convert-RvmVideo interview.mp4 -Output Composition, Alpha -Verbose'; Remarks = 'A two-hour video saves a checkpoint every 30 s of it. Stopped at 6 am (Ctrl+C, a reboot, kill -9), the same command resumes where it stopped, says so with -Verbose, and writes mattes identical to an uninterrupted run.' }
         @{ Code = 'Convert-RvmVideo interview.mp4 -Segments 4'; Remarks = 'Converts four quarters of the video at once, each after the first starting 120 frames early to warm its state, and joins them with the video''s exact timing and audio.' }
         @{ Code = 'Get-ChildItem clips/*.mp4 | Convert-RvmVideo -Destination out -ThrottleLimit 2'; Remarks = 'Converts two clips at a time, one CPU thread each on 2 cores; results come as each clip finishes. On 2 cores this measured 1.2 to 1.9 times the frames per second of one at a time for 640x360 clips, and no gain at 1080p.' }

@@ -13,6 +13,7 @@
         Output           = 'Which outputs to make: any of Composition (default), Alpha and Foreground, as Convert-RvmVideo.'
         OutputType       = 'Video (default) or PngSequence, as Convert-RvmVideo.'
         Container        = 'The video format of the outputs: Mp4 (default; Mov for a transparent composition), Mov, Webm, Mkv (FFV1, lossless).'
+        OutputName       = 'Names of the outputs without the extension, as Convert-RvmVideo -OutputName: {0} the input''s base name, {1} the output kind, e.g. ''{0}_{1}''; default ''{0}.{1}''. The names are fixed in the batch''s plan when it is made.'
         Background       = 'What the composition goes over: a colour, ''Transparent'', or a picture or video file (on the shared storage), as Convert-RvmVideo.'
         DownsampleRatio  = 'The network''s downsample ratio, 0.01 to 1; by default RVM''s rule, as Convert-RvmVideo.'
         InputResize      = 'Width and height the inputs are scaled to first, e.g. -InputResize 1280,720.'
