@@ -21,7 +21,7 @@ Describe 'The Rvm module' {
     }
 
     It 'exports exactly its cmdlets' {
-        (Get-Command -Module Rvm).Name | Sort-Object | Should -Be @('Convert-RvmVideo', 'Get-RvmBatch', 'Get-RvmVideoFrame', 'Import-RvmModel', 'Invoke-RvmBatchTask', 'Invoke-RvmFrame', 'New-RvmBatch', 'Save-RvmFrame', 'Start-RvmBatch')
+        (Get-Command -Module Rvm).Name | Sort-Object | Should -Be @('Convert-RvmVideo', 'Get-RvmBatch', 'Get-RvmVideoFrame', 'Import-RvmModel', 'Invoke-RvmBatchTask', 'Invoke-RvmFrame', 'New-RvmBatch', 'New-RvmPreview', 'Save-RvmFrame', 'Start-RvmBatch')
     }
 
     It 'imports from the root manifest after a build' {
@@ -45,7 +45,7 @@ Describe 'The Rvm module' {
 
 Describe 'Help' {
     It '<Name> has a synopsis, a description, at least two examples and help for every parameter' -ForEach @(
-        @{ Name = 'Import-RvmModel' }, @{ Name = 'Invoke-RvmFrame' }, @{ Name = 'Save-RvmFrame' }, @{ Name = 'Convert-RvmVideo' }, @{ Name = 'Get-RvmVideoFrame' }, @{ Name = 'New-RvmBatch' }, @{ Name = 'Start-RvmBatch' }, @{ Name = 'Invoke-RvmBatchTask' }, @{ Name = 'Get-RvmBatch' }
+        @{ Name = 'Import-RvmModel' }, @{ Name = 'Invoke-RvmFrame' }, @{ Name = 'Save-RvmFrame' }, @{ Name = 'Convert-RvmVideo' }, @{ Name = 'Get-RvmVideoFrame' }, @{ Name = 'New-RvmBatch' }, @{ Name = 'Start-RvmBatch' }, @{ Name = 'Invoke-RvmBatchTask' }, @{ Name = 'Get-RvmBatch' }, @{ Name = 'New-RvmPreview' }
     ) {
         $help = Get-Help $Name -Full
         $help.Synopsis | Should -Not -Match "^\s*$Name"   # auto-generated help repeats the syntax
