@@ -100,8 +100,8 @@ internal static class PreviewSheetWriter
     {
         var label = "#" + frame.ToString(CultureInfo.InvariantCulture);
         if (fps <= 0) return label;
-        var t = TimeSpan.FromSeconds(frame / fps);
-        return label + string.Format(CultureInfo.InvariantCulture, "  {0}:{1:00}.{2:00}", (int)t.TotalMinutes, t.Seconds, t.Milliseconds / 10);
+        var centiseconds = (long)Math.Round(frame * 100.0 / fps);
+        return label + string.Format(CultureInfo.InvariantCulture, "  {0}:{1:00}.{2:00}", centiseconds / 6000, centiseconds / 100 % 60, centiseconds % 100);
     }
 
     private static (byte, byte, byte) OverChecker(byte[] rgba, int i, int light)
