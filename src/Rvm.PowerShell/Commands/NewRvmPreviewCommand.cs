@@ -12,10 +12,12 @@ namespace Rvm.PowerShell.Commands;
 /// the video), as Convert-RvmVideo -Preview does after a conversion. The outputs are named, bound from a piped
 /// RvmConversionResult, or found beside the input by Rvm's default naming. Emits the sheet's file.
 /// </summary>
-[Cmdlet(VerbsCommon.New, "RvmPreview", DefaultParameterSetName = PathSet, SupportsShouldProcess = true)]
+[Cmdlet(VerbsCommon.New, "RvmPreview", DefaultParameterSetName = LiteralSet, SupportsShouldProcess = true)]
 [OutputType(typeof(FileInfo))]
 public sealed class NewRvmPreviewCommand : RvmCmdlet
 {
+    // LiteralPath is the default set so that a piped Convert-RvmVideo result binds Input by property name instead of
+    // turning into a -Path string; a piped or positional string still selects -Path.
     private const string PathSet = "Path";
     private const string LiteralSet = "LiteralPath";
 
