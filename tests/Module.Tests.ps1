@@ -26,7 +26,7 @@ Describe 'The Rvm module' {
 
     It 'imports from the root manifest after a build' {
         $out = Invoke-ChildPwsh "Import-Module '$(Join-Path $RepoRoot 'Rvm.psd1')'; (Get-Command -Module Rvm).Count" 2>&1
-        $out | Select-Object -Last 1 | Should -Be '9'
+        $out | Select-Object -Last 1 | Should -Be '10'
     }
 
     It 'keeps ONNX Runtime native libraries flat beside the managed assembly' {

@@ -100,3 +100,18 @@ Describe 'New-RvmPreview' {
         @(Get-ChildItem -Force $dest) | Should -HaveCount 0
     }
 }
+
+Describe 'Get-RvmBatch and preview sheets' {
+    It 'lists the sheets made for the outputs of finished tasks' {
+        New-RvmBatch -LiteralPath $Clip -Destination "$Work/batch-out" -JobFolder "$Work/job" -Model $Model -Output Composition, Alpha | Out-Null
+        $env:JOB_COMPLETION_INDEX = '0'
+        try { Invoke-RvmBatchTask "$Work/job" | Out-Null }
+        finally { Remove-Item Env:JOB_COMPLETION_INDEX }
+        (Get-RvmBatch "$Work/job").Previews | Should -BeNullOrEmpty
+        $sheet = (Get-RvmBatch "$Work/job").Results | New-RvmPreview -Frames 2
+        $sheet.FullName | Should -Be "$Work/batch-out/clip.preview.png"
+        $status = Get-RvmBatch "$Work/job"
+        $status.Previews | Should -Be @($sheet.FullName)
+        $status.Results[0].PreviewPath | Should -Be $sheet.FullName
+    }
+}

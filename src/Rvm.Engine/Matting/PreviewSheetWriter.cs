@@ -30,6 +30,16 @@ internal static class PreviewSheetWriter
     public static string SheetPath(PreviewSources sources, string? folder) =>
         Path.Combine(folder ?? Path.GetDirectoryName(sources.CompositionPath ?? sources.AlphaPath ?? sources.Input)!, sources.BaseName + Suffix);
 
+    /// <summary>The sheet of a conversion's outputs where it would be written by default, when it exists; its PreviewPath is set to it.</summary>
+    public static string? ExistingSheet(RvmConversionResult result)
+    {
+        if (result.AlphaPath == null && result.CompositionPath == null) return null;
+        var sheet = SheetPath(new PreviewSources(result.Input, result.AlphaPath, result.CompositionPath), null);
+        if (!File.Exists(sheet)) return null;
+        result.PreviewPath = sheet;
+        return sheet;
+    }
+
     /// <summary>
     /// Writes the sheet of <paramref name="frames"/> frames to <paramref name="sheetPath"/>, whole or not at all; an
     /// existing sheet is replaced only with <paramref name="force"/>.
