@@ -134,10 +134,28 @@ public sealed class PreviewSheetTests : IDisposable
         Assert.Equal(picture.Pixels[o], picture.Pixels[o + 2]);
     }
 
-    private string MakeVideo(string name, string source)
+    [Fact]
+    public void ATransparentWebmCompositionAloneGivesTheMatteFromItsAlpha()
+    {
+        var input = MakeVideo("see.mp4", "testsrc2=size=64x48:rate=10");
+        // Alpha rising left to right; VP9 keeps it beside the picture, which only libvpx decodes.
+        var composition = MakeVideo("see.composition.webm", "testsrc2=size=64x48:rate=10,format=rgba,geq=r='r(X,Y)':g='g(X,Y)':b='b(X,Y)':a='X*4'",
+            "-c:v libvpx-vp9 -pix_fmt yuva420p -metadata:s:v:0 alpha_mode=1");
+        var sheet = P("see.preview.png");
+        PreviewSheetWriter.Write(PreviewSources.Find(input, null, null, null), sheet, 1, force: false);
+        var picture = ImageFileReader.Read(sheet);
+        var layout = new PreviewSheetLayout(64, 48, 3, 1);
+        Assert.Equal(layout.Width, picture.Width);
+        byte Matte(int x) => picture.Pixels[((layout.TileY(0) + 24) * layout.Width + layout.TileX(1) + x) * 3];
+        Assert.InRange((int)Matte(2), 0, 24);
+        Assert.InRange((int)Matte(60), 216, 255);
+        Assert.Equal(Matte(30), picture.Pixels[((layout.TileY(0) + 24) * layout.Width + layout.TileX(1) + 30) * 3 + 1]);
+    }
+
+    private string MakeVideo(string name, string source, string codec = "-pix_fmt yuv420p")
     {
         var path = P(name);
-        using var ffmpeg = Process.Start(new ProcessStartInfo("ffmpeg", $"-v error -f lavfi -i {source} -t 1 -pix_fmt yuv420p \"{path}\"") { UseShellExecute = false })!;
+        using var ffmpeg = Process.Start(new ProcessStartInfo("ffmpeg", $"-v error -f lavfi -i \"{source}\" -t 1 {codec} \"{path}\"") { UseShellExecute = false })!;
         ffmpeg.WaitForExit();
         Assert.Equal(0, ffmpeg.ExitCode);
         return path;

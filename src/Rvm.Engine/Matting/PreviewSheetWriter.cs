@@ -178,7 +178,8 @@ internal static class PreviewSheetWriter
         return text.Split('\n').Any(line =>
         {
             var l = line.Trim();
-            return l == "TAG:alpha_mode=1" || l.StartsWith("pix_fmt=", StringComparison.Ordinal) && (l.Contains("yuva") || l.Contains("rgba") || l.Contains("bgra") || l.Contains("argb") || l.Contains("abgr") || l.Contains("gbrap") || l.Contains("ya"));
+            // Matroska reads the tag back upper-case (TAG:ALPHA_MODE=1).
+            return string.Equals(l, "TAG:alpha_mode=1", StringComparison.OrdinalIgnoreCase) || l.StartsWith("pix_fmt=", StringComparison.Ordinal) && (l.Contains("yuva") || l.Contains("rgba") || l.Contains("bgra") || l.Contains("argb") || l.Contains("abgr") || l.Contains("gbrap") || l.Contains("ya"));
         });
     }
 
