@@ -55,6 +55,16 @@ Describe 'Convert-RvmVideo -Preview' {
         $diff[0] | Should -BeGreaterThan $diff[1]
         $diff[2] | Should -BeGreaterThan $diff[1]
     }
+
+    It 'reports a sheet it cannot make as an error of its own and still emits the result' {
+        $result = Convert-RvmVideo -LiteralPath $Clip -Model $Model -Destination "$Work/png" -OutputType PngSequence -Output Alpha -Preview -ErrorVariable err -ErrorAction SilentlyContinue
+        $result.FrameCount | Should -Be 20
+        $result.PreviewPath | Should -BeNullOrEmpty
+        $err.Count | Should -Be 1
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'PreviewFailed*'
+        $err[0].Exception.Message | Should -BeLike '*folder of pictures*'
+        Test-Path "$Work/png/clip.preview.png" | Should -BeFalse
+    }
 }
 
 Describe 'New-RvmPreview' {
