@@ -107,6 +107,17 @@ public sealed class PreviewSheetTests : IDisposable
     }
 
     [Fact]
+    public void AnOutputThatIsNotAVideoIsNamedAndNothingIsLeft()
+    {
+        var input = MakeVideo("bad.mp4", "testsrc2=size=64x48:rate=10");
+        var garbage = P("bad.composition.mp4");
+        File.WriteAllText(garbage, "not a video");
+        var e = Assert.Throws<InvalidDataException>(() => PreviewSheetWriter.Write(PreviewSources.Find(input, null, null, null), P("bad.preview.png"), 3, force: false));
+        Assert.Contains(garbage, e.Message);
+        Assert.Equal(new[] { "bad.composition.mp4", "bad.mp4" }, Directory.GetFiles(_dir).Select(Path.GetFileName).OrderBy(n => n, StringComparer.Ordinal));
+    }
+
+    [Fact]
     public void NoOutputAtAllSaysWhichNamesWereLookedFor()
     {
         var input = MakeVideo("lonely.mp4", "testsrc2=size=64x48:rate=10");
