@@ -15,7 +15,7 @@
     PowerShellVersion    = '7.5'
     CompatiblePSEditions = @('Core')
     FormatsToProcess     = @('out/Rvm/Rvm.format.ps1xml')
-    CmdletsToExport      = @('Import-RvmModel', 'Invoke-RvmFrame', 'Save-RvmFrame', 'Convert-RvmVideo', 'Get-RvmVideoFrame', 'New-RvmBatch', 'Start-RvmBatch', 'Invoke-RvmBatchTask', 'Get-RvmBatch')
+    CmdletsToExport      = @('Import-RvmModel', 'Invoke-RvmFrame', 'Save-RvmFrame', 'Convert-RvmVideo', 'Get-RvmVideoFrame', 'New-RvmBatch', 'Start-RvmBatch', 'Invoke-RvmBatchTask', 'Get-RvmBatch', 'New-RvmPreview')
     FunctionsToExport    = @()
     AliasesToExport      = @()
     VariablesToExport    = @()

@@ -21,12 +21,12 @@ Describe 'The Rvm module' {
     }
 
     It 'exports exactly its cmdlets' {
-        (Get-Command -Module Rvm).Name | Sort-Object | Should -Be @('Convert-RvmVideo', 'Get-RvmBatch', 'Get-RvmVideoFrame', 'Import-RvmModel', 'Invoke-RvmBatchTask', 'Invoke-RvmFrame', 'New-RvmBatch', 'Save-RvmFrame', 'Start-RvmBatch')
+        (Get-Command -Module Rvm).Name | Sort-Object | Should -Be @('Convert-RvmVideo', 'Get-RvmBatch', 'Get-RvmVideoFrame', 'Import-RvmModel', 'Invoke-RvmBatchTask', 'Invoke-RvmFrame', 'New-RvmBatch', 'New-RvmPreview', 'Save-RvmFrame', 'Start-RvmBatch')
     }
 
     It 'imports from the root manifest after a build' {
         $out = Invoke-ChildPwsh "Import-Module '$(Join-Path $RepoRoot 'Rvm.psd1')'; (Get-Command -Module Rvm).Count" 2>&1
-        $out | Select-Object -Last 1 | Should -Be '9'
+        $out | Select-Object -Last 1 | Should -Be '10'
     }
 
     It 'keeps ONNX Runtime native libraries flat beside the managed assembly' {
@@ -45,7 +45,7 @@ Describe 'The Rvm module' {
 
 Describe 'Help' {
     It '<Name> has a synopsis, a description, at least two examples and help for every parameter' -ForEach @(
-        @{ Name = 'Import-RvmModel' }, @{ Name = 'Invoke-RvmFrame' }, @{ Name = 'Save-RvmFrame' }, @{ Name = 'Convert-RvmVideo' }, @{ Name = 'Get-RvmVideoFrame' }, @{ Name = 'New-RvmBatch' }, @{ Name = 'Start-RvmBatch' }, @{ Name = 'Invoke-RvmBatchTask' }, @{ Name = 'Get-RvmBatch' }
+        @{ Name = 'Import-RvmModel' }, @{ Name = 'Invoke-RvmFrame' }, @{ Name = 'Save-RvmFrame' }, @{ Name = 'Convert-RvmVideo' }, @{ Name = 'Get-RvmVideoFrame' }, @{ Name = 'New-RvmBatch' }, @{ Name = 'Start-RvmBatch' }, @{ Name = 'Invoke-RvmBatchTask' }, @{ Name = 'Get-RvmBatch' }, @{ Name = 'New-RvmPreview' }
     ) {
         $help = Get-Help $Name -Full
         $help.Synopsis | Should -Not -Match "^\s*$Name"   # auto-generated help repeats the syntax

@@ -28,6 +28,7 @@ internal static class BatchStatusReader
             Failures = failed.Select(r => new RvmBatchFailure { Index = r.Index, Input = r.Input, Host = r.Host, Message = r.Error! }).ToArray(),
             Frames = converted.Sum(r => r.FrameCount),
             MeanFramesPerSecond = converted.Count == 0 ? 0 : converted.Average(r => r.FramesPerSecond),
+            Previews = converted.Select(Matting.PreviewSheetWriter.ExistingSheet).OfType<string>().ToArray(),
         };
         if (state?.Engine == SlurmEngine.Name && SlurmEngine.QueryAll(state, slurmQuery) is { } listed)
         {

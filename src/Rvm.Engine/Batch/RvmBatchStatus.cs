@@ -23,6 +23,8 @@ public sealed class RvmBatchStatus
     public long Frames { get; internal set; }
     /// <summary>Mean frames per second of one task (each task's frames over its conversion time).</summary>
     public double MeanFramesPerSecond { get; internal set; }
+    /// <summary>The preview sheets (&lt;name&gt;.preview.png, New-RvmPreview) beside the outputs of converted tasks, those that exist.</summary>
+    public string[] Previews { get; internal set; } = Array.Empty<string>();
     /// <summary>Every task has a result.</summary>
     public bool Complete => Done + Failed >= Total;
 

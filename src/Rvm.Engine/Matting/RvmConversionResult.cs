@@ -9,6 +9,8 @@ public sealed class RvmConversionResult
     public string? CompositionPath { get; internal set; }
     public string? AlphaPath { get; internal set; }
     public string? ForegroundPath { get; internal set; }
+    /// <summary>The preview sheet written with -Preview (input | matte | composition PNG); null without it.</summary>
+    public string? PreviewPath { get; internal set; }
     public long FrameCount { get; internal set; }
     /// <summary>Frames of the input lost, left out or concealed because they could not be decoded (-ErrorTolerance Conceal); 0 for a clean input.</summary>
     public long DamagedFrames { get; internal set; }

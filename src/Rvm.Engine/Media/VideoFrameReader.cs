@@ -13,6 +13,8 @@ namespace Rvm.Media;
 /// ffmpeg writes raw frames to stdout and, through the showinfo filter, each frame's pts (in the stream's own
 /// time base) to stderr in the same order. Rotation is applied (ffmpeg autorotates); every decoded frame comes
 /// out once (-fps_mode passthrough): no frame is dropped or repeated to fit a rate.
+/// Our own pipe, not FFMpegCore's: its pipe output (FFMpegArgumentProcessor, FFMpegCore 5.x/6.0) cancels the
+/// copy from the pipe when ffmpeg exits, so the last frames still in the pipe are lost.
 /// </summary>
 internal sealed class VideoFrameReader : IFrameSource
 {

@@ -74,6 +74,15 @@ public sealed class ConvertRvmVideoCommand : RvmConversionCmdlet, IDisposable
     [Parameter]
     public SwitchParameter SkipExisting { get; set; }
 
+    /// <summary>After each conversion, write &lt;name&gt;.preview.png beside its outputs: frames spread over the video, input | matte | composition.</summary>
+    [Parameter]
+    public SwitchParameter Preview { get; set; }
+
+    /// <summary>Frames (rows) on the preview sheet.</summary>
+    [Parameter]
+    [ValidateRange(1, 48)]
+    public int PreviewFrames { get; set; } = PreviewSheetWriter.DefaultFrames;
+
     /// <summary>Inputs converted at once, the CPU threads divided among them; 1 converts one at a time.</summary>
     [Parameter]
     [ValidateRange(1, 64)]
@@ -241,6 +250,7 @@ public sealed class ConvertRvmVideoCommand : RvmConversionCmdlet, IDisposable
         }
         WriteProgress(new ProgressRecord(activity, name, "Done") { ParentActivityId = ParentActivity, RecordType = ProgressRecordType.Completed });
         WriteVerbose($"'{input}': {result!.FrameCount} frames ({result.Width}x{result.Height}, ratio {result.DownsampleRatio}) in {result.Elapsed.TotalSeconds:0.0} s, {result.FramesPerSecond:0.00} fps.");
+        if (Preview) WritePreview(result);
         WriteObject(result);
     }
 
@@ -260,6 +270,25 @@ public sealed class ConvertRvmVideoCommand : RvmConversionCmdlet, IDisposable
         _progress.Report(input, p.FramesDone, p.TotalFrames);
         WriteProgress(FileProgress(activity, name, p));
         WriteParentProgress();
+    }
+
+    /// <summary>
+    /// The sheet of outputs just written; an older sheet of the same name showed the outputs they replaced, so it goes.
+    /// A sheet that fails is an error of its own: the conversion's result still comes.
+    /// </summary>
+    private void WritePreview(RvmConversionResult result)
+    {
+        var sources = new PreviewSources(result.Input, result.AlphaPath, result.CompositionPath);
+        var sheet = PreviewSheetWriter.SheetPath(sources, null);
+        try
+        {
+            PreviewSheetWriter.Write(sources, sheet, PreviewFrames, force: true, StopToken);
+            result.PreviewPath = sheet;
+        }
+        catch (Exception e) when (!(e is PipelineStoppedException) && !StopToken.IsCancellationRequested)
+        {
+            WriteError(ErrorRecords.From(e, "PreviewFailed", sheet));
+        }
     }
 
     private static ProgressRecord FileProgress(int activity, string name, ConversionProgress p)

@@ -10,7 +10,7 @@
         Timeout   = 'The most seconds -Wait waits; default: no limit.'
     }
     Inputs      = @{ 'Rvm.Batch.RvmBatch' = 'A batch, bound to -JobFolder by its JobFolder property.' }
-    Outputs     = @{ 'Rvm.Batch.RvmBatchStatus' = 'Total, Done, Failed, Pending, Running (empty when unknown), Results (RvmConversionResult of each converted task), Failures (Index, Input, Host, Message), Frames and MeanFramesPerSecond.' }
+    Outputs     = @{ 'Rvm.Batch.RvmBatchStatus' = 'Total, Done, Failed, Pending, Running (empty when unknown), Results (RvmConversionResult of each converted task), Previews (the preview sheets, <name>.preview.png, that exist beside converted tasks'' outputs; (Get-RvmBatch $job).Results | New-RvmPreview makes them), Failures (Index, Input, Host, Message), Frames and MeanFramesPerSecond.' }
     Examples    = @(
         @{ Code = 'Get-RvmBatch /shared/jobs/tapes -Wait -Timeout 3600'; Remarks = 'Waits up to an hour for the batch.' }
         @{ Code = '(Get-RvmBatch /shared/jobs/tapes).Failures | Format-List'; Remarks = 'Lists the failed tasks with their inputs and messages.' }
