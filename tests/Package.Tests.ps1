@@ -49,7 +49,7 @@ Install-PSResource -Name Rvm -Repository RvmLocal -Scope CurrentUser -TrustRepos
         $manifest.Version | Should -Be $Version
         # The installed manifest exports what the repository's manifest lists, the version's and the list's one home.
         $expected = @((Import-PowerShellDataFile (Join-Path $RepoRoot 'Rvm.psd1')).CmdletsToExport | Sort-Object)
-        $expected.Count | Should -Be 9
+        $expected.Count | Should -Be 10
         $manifest.ExportedCmdlets.Keys | Sort-Object | Should -Be $expected
     }
 
