@@ -15,20 +15,41 @@ internal static class NativeLibraryProbe
 {
     public static string? WhyCudaProviderFails()
     {
-        bool windows = RuntimeInformation.IsOSPlatform(OSPlatform.Windows);
-        var name = windows ? "onnxruntime_providers_cuda.dll" : "libonnxruntime_providers_cuda.so";
-        var managed = Path.GetDirectoryName(typeof(Microsoft.ML.OnnxRuntime.InferenceSession).Assembly.Location) ?? "";
-        var rid = windows ? "win-x64" : "linux-x64";
-        var path = new[] { Path.Combine(managed, name), Path.Combine(managed, "runtimes", rid, "native", name) }.FirstOrDefault(File.Exists);
-        if (path == null) return $"{name} is not installed beside ONNX Runtime in '{managed}'";
+        var path = CudaProviderPath();
+        if (path == null) return WhyCudaProviderMissing();
         try
         {
-            return windows ? WhyWindows(path) : WhyUnix(path);
+            return Windows ? WhyWindows(path) : WhyUnix(path);
         }
         catch (Exception e) when (e is DllNotFoundException || e is EntryPointNotFoundException)
         {
             return null;
         }
+    }
+
+    private static bool Windows => RuntimeInformation.IsOSPlatform(OSPlatform.Windows);
+
+    private static string CudaProviderName => Windows ? "onnxruntime_providers_cuda.dll" : "libonnxruntime_providers_cuda.so";
+
+    /// <summary>The CUDA provider beside the ONNX Runtime in use (flat, or in NuGet's runtimes layout as in a build's bin), or null.</summary>
+    private static string? CudaProviderPath()
+    {
+        var folder = OnnxRuntimeNatives.Folder;
+        var rid = Windows ? "win-x64" : "linux-x64";
+        return new[] { Path.Combine(folder, CudaProviderName), Path.Combine(folder, "runtimes", rid, "native", CudaProviderName) }.FirstOrDefault(File.Exists);
+    }
+
+    /// <summary>Why CUDA cannot be tried at all (its provider is not installed), or null when the provider is there.</summary>
+    public static string? WhyCudaProviderMissing() =>
+        CudaProviderPath() != null ? null : ProviderNotInstalled(CudaProviderName, OnnxRuntimeNatives.Folder, OnnxRuntimeNatives.LastSearch);
+
+    /// <summary>The provider is not beside the ONNX Runtime in use: it comes with the add-on, which is not installed (or is another ONNX Runtime's).</summary>
+    internal static string ProviderNotInstalled(string provider, string folder, CudaAddOnSearch search)
+    {
+        var passedOver = search.PassedOver.Count == 0 ? "" :
+            $"; passed over {string.Join(", ", search.PassedOver)}, which {(search.PassedOver.Count == 1 ? "is not" : "are not")} for ONNX Runtime {CudaAddOn.OnnxRuntimeVersion}";
+        return $"{provider} is not beside ONNX Runtime in '{folder}': the CUDA and TensorRT providers come in the {CudaAddOn.ModuleName} module, " +
+            $"which is not installed ({CudaAddOn.InstallCommand}){passedOver}";
     }
 
     private static string? WhyUnix(string path)

@@ -111,6 +111,13 @@ internal static class SessionFactory
     {
         bool tensorRt = tensorRtCache != null;
         device = $"{(tensorRt ? "TensorRT" : "CUDA")}:{settings.DeviceId}";
+        // Without the add-on there is nothing to try, and ONNX Runtime's own error would only name a missing file.
+        var missing = NativeLibraryProbe.WhyCudaProviderMissing();
+        if (missing != null)
+        {
+            _lastError = missing;
+            return null;
+        }
         var options = BaseOptions(settings);
         // A provider that cannot load is expected here, and reported by the caller in words; keep ONNX
         // Runtime from also printing its own error line to the console.

@@ -22,7 +22,7 @@ internal static class ErrorRecords
             // Nothing that failed verification is kept, so there is nothing to delete: the source is what to fix.
             ModelVerificationException _ => (ErrorCategory.InvalidData,
                 "The source served a file that is not the pinned model, and nothing was kept. If RVM_MODEL_BASE_URL points at a mirror, check what it serves; otherwise give a trusted copy with Import-RvmModel -Path."),
-            DeviceUnavailableException _ => (ErrorCategory.NotInstalled, "Use -Device Auto or -Device Cpu, or install CUDA 13 and cuDNN 9 for ONNX Runtime 1.31."),
+            DeviceUnavailableException _ => (ErrorCategory.NotInstalled, OnnxRuntimeNatives.GpuAdvice),
             OutputConflictException c => (c.Conflict switch
             {
                 OutputConflict.Busy => ErrorCategory.ResourceBusy,

@@ -1,3 +1,4 @@
+using System;
 using System.IO;
 using System.Management.Automation;
 using Rvm.Inference;
@@ -5,11 +6,13 @@ using Rvm.Inference;
 namespace Rvm.PowerShell.Infrastructure;
 
 /// <summary>
-/// Runs when Import-Module loads the module: on Windows, the module's own ONNX Runtime is loaded by full path and a
-/// missing Visual C++ runtime fails the import with its fix, rather than the first frame with DllNotFoundException.
+/// Runs when Import-Module loads the module, before any ONNX Runtime call: picks the ONNX Runtime to load (the CUDA
+/// add-on's when it is installed, else the module's own), and on Windows loads it by full path, so that a missing
+/// Visual C++ runtime fails the import with its fix rather than the first frame with DllNotFoundException.
 /// </summary>
 public sealed class ModuleInitializer : IModuleAssemblyInitializer
 {
     public void OnImport() =>
-        WindowsNativeLibraries.Prepare(Path.GetDirectoryName(typeof(ModuleInitializer).Assembly.Location)!);
+        OnnxRuntimeNatives.Choose(Path.GetDirectoryName(typeof(ModuleInitializer).Assembly.Location)!,
+            Environment.GetEnvironmentVariable("PSModulePath"));
 }
