@@ -4,15 +4,17 @@
 .DESCRIPTION
     Tasks (run in the order given):
       Bootstrap  Pester from its NuGet package into .tools/, ffmpeg, slurm-wlm, munge, nodejs and npm (apt-get on Debian as root).
-      Build      Compiles the C# projects and lays out the module in out/Rvm from an explicit list of files.
+      Build      Compiles the C# projects and lays out the module in out/Rvm from an explicit list of files, and this
+                 platform's CUDA add-on in out/Rvm.Cuda.<Linux|Windows>.
       LoadTest   Build, then loads the module's engine on the oldest runtime the manifest declares (.NET 9, PowerShell
                  7.5), self-contained from NuGet (cached in .tools/), and runs its JSON paths.
       Test       Build, LoadTest and Package, then the engine tests (xunit) and the module tests (Pester, against out/Rvm, in a
                  fresh pwsh). Prints 'N passed, N failed, N skipped' and exits non-zero on any failure.
       Demo       Build, then the main job on the bundled sample; prints where the outputs are.
-      Package    Build, then artifacts/package/Rvm.<version>.nupkg: the module with ONNX Runtime's native
-                 libraries for linux-x64 and win-x64 (and no other platform), installable with
-                 Install-PSResource from a repository registered on that folder.
+      Package    Build, then in artifacts/package: Rvm.<version>.nupkg, the module with ONNX Runtime's CPU
+                 libraries for linux-x64 and win-x64, and the add-ons Rvm.Cuda.Linux and Rvm.Cuda.Windows
+                 (<ONNX Runtime version>.nupkg) with its CUDA and TensorRT providers, each under the Gallery's
+                 250 MB; installable with Install-PSResource from a repository registered on that folder.
       Bench      Build, then model-only and end-to-end timings and TensorFlow.js's; writes artifacts/bench.json and bench.svg.
       PreRoll    Build, then how much pre-roll a segment needs (tests/bench/PreRoll.ps1, about 23 minutes on 2 busy cores):
                  alpha error of segmented runs against one sequential run; writes artifacts/preroll.md and .json.
@@ -58,12 +60,20 @@ $ManagedFiles = @(
     'System.Numerics.Vectors.dll', 'System.Runtime.CompilerServices.Unsafe.dll',
     'System.Threading.Tasks.Extensions.dll'
 )
-# ONNX Runtime's native libraries per platform, laid flat beside the managed DLL (where .NET's
-# DllImport looks first); the GPU providers are loaded by ONNX Runtime from the same folder.
+# ONNX Runtime's native libraries per platform, laid flat beside the managed DLL (where .NET's DllImport looks
+# first). Rvm carries the core library, which runs the CPU provider; the add-on Rvm.Cuda.<Platform> carries the core
+# library again with the GPU providers, because ONNX Runtime loads providers only from beside its own core library.
+# The Gallery refuses packages of about 250 MB: compressed, the CUDA provider is 232 MB (Linux) and 154 MB (Windows).
 $NativeFiles = @{
-    'linux-x64' = @{ Package = 'microsoft.ml.onnxruntime.gpu.linux'; Files = @('libonnxruntime.so', 'libonnxruntime_providers_shared.so', 'libonnxruntime_providers_cuda.so', 'libonnxruntime_providers_tensorrt.so') }
-    'win-x64'   = @{ Package = 'microsoft.ml.onnxruntime.gpu.windows'; Files = @('onnxruntime.dll', 'onnxruntime_providers_shared.dll', 'onnxruntime_providers_cuda.dll', 'onnxruntime_providers_tensorrt.dll') }
+    'linux-x64' = @{ Package = 'microsoft.ml.onnxruntime.gpu.linux'; Platform = 'Linux'; Core = 'libonnxruntime.so'
+                     Providers = @('libonnxruntime_providers_shared.so', 'libonnxruntime_providers_cuda.so', 'libonnxruntime_providers_tensorrt.so') }
+    'win-x64'   = @{ Package = 'microsoft.ml.onnxruntime.gpu.windows'; Platform = 'Windows'; Core = 'onnxruntime.dll'
+                     Providers = @('onnxruntime_providers_shared.dll', 'onnxruntime_providers_cuda.dll', 'onnxruntime_providers_tensorrt.dll') }
 }
+# The add-ons' identities; their version is ONNX Runtime's (Get-OnnxRuntimeVersion), which Rvm looks for.
+$AddOnGuids = @{ Linux = 'c7d1f0a2-3b64-4e5a-9f18-2a6d8e4b7c31'; Windows = 'e2a94b6c-5d17-4f08-8c3e-91b7a0d6f452' }
+# Compressed packages of this size or more are refused: the Gallery's cap, about 250 MB, taken as decimal megabytes.
+$PackageCap = 250e6
 
 function Write-Step([string] $Message) { Write-Host "==> $Message" -ForegroundColor Cyan }
 
@@ -140,10 +150,12 @@ function Invoke-Bootstrap {
     }
 }
 
+function Get-OnnxRuntimeVersion {
+    (Select-Xml -Path (Join-Path $Root 'src/Rvm.Engine/Rvm.Engine.csproj') -XPath "//PackageReference[@Include='Microsoft.ML.OnnxRuntime.Gpu']").Node.Version
+}
+
 function Get-NativeFolder([string] $Rid) {
-    $packageVersion = (Select-Xml -Path (Join-Path $Root 'src/Rvm.Engine/Rvm.Engine.csproj') `
-        -XPath "//PackageReference[@Include='Microsoft.ML.OnnxRuntime.Gpu']").Node.Version
-    Join-Path (Get-NuGetPackageFolder) "$($NativeFiles[$Rid].Package)/$packageVersion/runtimes/$Rid/native"
+    Join-Path (Get-NuGetPackageFolder) "$($NativeFiles[$Rid].Package)/$(Get-OnnxRuntimeVersion)/runtimes/$Rid/native"
 }
 
 function Get-NuGetPackageFolder {
@@ -168,7 +180,10 @@ function Invoke-Build {
     Set-Content -Path (Join-Path $ModuleDir 'Rvm.psd1') -Value ($text -replace 'out/Rvm/', '') -NoNewline
 
     $rid = Get-Rid
-    Copy-NativeFiles $rid $ModuleDir
+    Copy-NativeFiles $rid $ModuleDir @($NativeFiles[$rid].Core)
+    # A module folder from before the add-on split carried the GPU providers: they must not stay beside the CPU library.
+    $NativeFiles[$rid].Providers | ForEach-Object { Join-Path $ModuleDir $_ } | Where-Object { Test-Path $_ } | Remove-Item -Force
+    $addOn = Write-CudaAddOn $rid $OutDir
 
     # Help: MAML generated from the readable sources and the built cmdlets (in a fresh pwsh: the DLL is loaded there).
     $help = Join-Path $Root 'src/Rvm.PowerShell/help'
@@ -178,14 +193,53 @@ function Invoke-Build {
     Invoke-Pwsh @('-NoProfile', '-NonInteractive', '-File', (Join-Path $help 'ConvertTo-Maml.ps1'),
         '-ModulePath', (Join-Path $ModuleDir 'Rvm.psd1'), '-OutputPath', (Join-Path $culture 'Rvm.PowerShell.dll-Help.xml'))
     if ($LASTEXITCODE -ne 0) { throw "Writing the help failed (exit code $LASTEXITCODE)." }
-    Write-Host "Module laid out in $ModuleDir ($rid)"
+    Write-Host "Module laid out in $ModuleDir ($rid), its CUDA add-on in $addOn"
+}
+
+# The CUDA add-on of one platform, laid out as a module: a manifest (no code; Rvm finds
+# the folder and runs ONNX Runtime from it) and ONNX Runtime's core library with its GPU providers, in Parent/Rvm.Cuda.<Platform>.
+# Returns the folder.
+function Write-CudaAddOn([string] $Rid, [string] $Parent) {
+    $native = $NativeFiles[$Rid]
+    $name = "Rvm.Cuda.$($native.Platform)"
+    $folder = Join-Path $Parent $name
+    New-Item -ItemType Directory -Force $folder | Out-Null
+    Copy-NativeFiles $Rid $folder (@($native.Core) + $native.Providers)
+    $onnxRuntime = Get-OnnxRuntimeVersion
+    $manifest = @"
+# $name, written by Rvm's build.ps1: ONNX Runtime $onnxRuntime's CUDA and TensorRT providers for Rvm on $($native.Platform) x64.
+# Its version is ONNX Runtime's: Rvm, when imported, runs ONNX Runtime from this folder if this version is the one it was built with.
+@{
+    ModuleVersion        = '$onnxRuntime'
+    GUID                 = '$($AddOnGuids[$native.Platform])'
+    Author               = '$($Manifest.Author)'
+    CompanyName          = '$($Manifest.CompanyName)'
+    Copyright            = 'ONNX Runtime (c) Microsoft Corporation, MIT licence.'
+    Description          = 'The GPU half of Rvm on $($native.Platform) x64: ONNX Runtime $onnxRuntime with its CUDA and TensorRT providers. Install it beside Rvm and Rvm''s -Device Auto, Cuda and TensorRT use it (CUDA 13 and cuDNN 9 must be installed). Nothing to import.'
+    PowerShellVersion    = '$($Manifest.PowerShellVersion)'
+    CompatiblePSEditions = @('Core')
+    FunctionsToExport    = @()
+    CmdletsToExport      = @()
+    AliasesToExport      = @()
+    VariablesToExport    = @()
+    PrivateData          = @{
+        PSData = @{
+            Tags       = @('rvm', 'onnxruntime', 'cuda', 'tensorrt', 'gpu', '$($native.Platform)')
+            LicenseUri = 'https://github.com/microsoft/onnxruntime/blob/main/LICENSE'
+            ProjectUri = 'https://onnxruntime.ai'
+        }
+    }
+}
+"@
+    Set-Content -Path (Join-Path $folder "$name.psd1") -Value $manifest -NoNewline
+    return $folder
 }
 
 # ONNX Runtime's native libraries of one platform, flat in a folder (where DllImport looks first; ONNX Runtime
 # loads its GPU providers from beside itself). Linux and Windows names never collide, so one folder serves both.
-function Copy-NativeFiles([string] $Rid, [string] $Destination) {
+function Copy-NativeFiles([string] $Rid, [string] $Destination, [string[]] $Files) {
     $nativeDir = Get-NativeFolder $Rid
-    foreach ($file in $NativeFiles[$Rid].Files) {
+    foreach ($file in $Files) {
         $source = Get-Item (Join-Path $nativeDir $file)
         $target = Join-Path $Destination $file
         $existing = Get-Item $target -ErrorAction SilentlyContinue
@@ -207,22 +261,34 @@ function Invoke-LoadTest {
 }
 
 function Invoke-Package {
-    Write-Step "Package $Version (linux-x64 and win-x64)"
+    Write-Step "Package Rvm $Version and its CUDA add-ons (linux-x64 and win-x64)"
     $feed = Join-Path $Artifacts 'package'
-    # The staged module folder must carry the module's name for Compress-PSResource.
-    $stage = Join-Path $Artifacts 'package-stage/Rvm'
+    # Staged module folders must carry the module's name for Compress-PSResource.
+    $stageRoot = Join-Path $Artifacts 'package-stage'
+    $stage = Join-Path $stageRoot 'Rvm'
     New-Item -ItemType Directory -Force $feed, $stage | Out-Null
-    Get-ChildItem $feed -Filter 'Rvm.*.nupkg' | Remove-Item -Force
-    # The built module without its natives (they are this platform's only), then both platforms' natives.
-    $natives = $NativeFiles.Values | ForEach-Object { $_.Files }
+    Get-ChildItem $feed -Filter 'Rvm*.nupkg' | Remove-Item -Force
+    # The built module without its natives (they are this platform's only), then both platforms' core libraries.
+    $natives = $NativeFiles.Values | ForEach-Object { $_.Core; $_.Providers }
     Get-ChildItem $stage | Where-Object { $_.Name -notin $natives } | Remove-Item -Recurse -Force
+    $natives | ForEach-Object { Join-Path $stage $_ } | Where-Object { Test-Path $_ } | Remove-Item -Force
     Get-ChildItem $ModuleDir | Where-Object { $_.Name -notin $natives } | Copy-Item -Destination $stage -Recurse -Force
-    foreach ($rid in 'linux-x64', 'win-x64') { Copy-NativeFiles $rid $stage }
-    Compress-PSResource -Path $stage -DestinationPath $feed
-    $package = Get-ChildItem $feed -Filter "Rvm.$Version.nupkg"
-    if (-not $package) { throw "Compress-PSResource made no Rvm.$Version.nupkg in $feed." }
-    Write-Host "Package: $($package.FullName) ($([math]::Round($package.Length / 1MB)) MB). To install it:"
-    Write-Host "  Register-PSResourceRepository -Name RvmLocal -Uri '$feed' -Trusted; Install-PSResource Rvm -Repository RvmLocal"
+    $stages = @($stage)
+    foreach ($rid in 'linux-x64', 'win-x64') {
+        Copy-NativeFiles $rid $stage @($NativeFiles[$rid].Core)
+        $stages += Write-CudaAddOn $rid $stageRoot
+    }
+    $onnxRuntime = Get-OnnxRuntimeVersion
+    foreach ($folder in $stages) {
+        $name = Split-Path $folder -Leaf
+        Compress-PSResource -Path $folder -DestinationPath $feed
+        $package = Get-ChildItem $feed -Filter "$name.$(if ($name -eq 'Rvm') { $Version } else { $onnxRuntime }).nupkg"
+        if (-not $package) { throw "Compress-PSResource made no $name package in $feed." }
+        if ($package.Length -ge $PackageCap) { throw ("{0} is {1:N1} MB: the Gallery refuses packages of {2:N0} MB or more." -f $package.Name, ($package.Length / 1e6), ($PackageCap / 1e6)) }
+        Write-Host ("Package: {0} ({1:N1} MB)" -f $package.FullName, ($package.Length / 1e6))
+    }
+    Write-Host 'To install Rvm, and on a machine with an NVIDIA GPU its add-on:'
+    Write-Host "  Register-PSResourceRepository -Name RvmLocal -Uri '$feed' -Trusted; Install-PSResource Rvm, Rvm.Cuda.$($NativeFiles[(Get-Rid)].Platform) -Repository RvmLocal"
 }
 
 function Read-TrxCounts([string] $Path) {
