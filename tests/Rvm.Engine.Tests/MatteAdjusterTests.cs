@@ -127,9 +127,13 @@ public sealed class MatteAdjusterTests
     [InlineData(3, 0)]
     [InlineData(-4, 0)]
     [InlineData(0, 2)]
-    public void BandsAndTilesGiveTheDirectSumsAnswer(int grow, int feather)
+    [InlineData(1, 1)]
+    [InlineData(7, 5)]
+    [InlineData(-30, 0)] // windows wider and taller than the plane
+    [InlineData(0, 40)]
+    public void BandsAndVectorsGiveTheDirectSumsAnswer(int grow, int feather)
     {
-        // An odd size (tiles of 16 rows and 3 bands do not divide it) against the plain definition, pixel by pixel.
+        // An odd size (3 bands and the vector width do not divide it) against the plain definition, pixel by pixel.
         const int w = 37, h = 53;
         var random = new Random(7);
         var input = new float[w * h];
