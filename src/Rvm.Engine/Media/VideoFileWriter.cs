@@ -14,7 +14,8 @@ namespace Rvm.Media;
 /// written under the temporary name its claim gives and carries its provenance tag (the container's comment, or
 /// a marker file among the PNGs); the conversion moves it into place. <see cref="Dispose"/> before
 /// <see cref="Finish"/> kills ffmpeg. Our own stdin pipe, not FFMpegCore's pipe source: FFMpegCore's pipes
-/// (FFMpegArgumentProcessor, 5.x/6.0) are cancelled when ffmpeg exits, and trailing frames were lost on the way out.
+/// (FFMpegArgumentProcessor, 5.x/6.0) are cancelled when ffmpeg exits, and trailing frames were lost on the way out:
+/// see <see cref="VideoFrameReader"/> for the line upstream.
 /// </summary>
 internal sealed class VideoFileWriter : IDisposable
 {

@@ -14,7 +14,9 @@ namespace Rvm.Media;
 /// time base) to stderr in the same order. Rotation is applied (ffmpeg autorotates); every decoded frame comes
 /// out once (-fps_mode passthrough): no frame is dropped or repeated to fit a rate.
 /// Our own pipe, not FFMpegCore's: its pipe output (FFMpegArgumentProcessor, FFMpegCore 5.x/6.0) cancels the
-/// copy from the pipe when ffmpeg exits, so the last frames still in the pipe are lost.
+/// copy from the pipe when ffmpeg exits, so the last frames still in the pipe are lost. The line upstream, in
+/// FFMpegArgumentProcessor.Process: <c>instance.WaitForExitAsync().ContinueWith(t => { ...; cancellationTokenSource.Cancel(); ... })</c>
+/// runs beside <c>_ffMpegArguments.During(cancellationTokenSource.Token)</c>, the task still reading the pipe.
 /// </summary>
 internal sealed class VideoFrameReader : IFrameSource
 {
