@@ -72,7 +72,9 @@ internal static class CudaAddOn
             try { roots.Add(Path.GetFullPath(path)); }
             catch (Exception e) when (e is ArgumentException || e is NotSupportedException || e is PathTooLongException) { }
         }
-        return roots.Select(r => r.TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar)).Distinct(StringComparer.Ordinal);
+        // Trailing separators off, so that one folder written two ways is searched once (but "/" stays "/").
+        return roots.Select(r => r.Length > 1 ? r.TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar) : r)
+            .Select(r => r.Length == 0 ? Path.DirectorySeparatorChar.ToString() : r).Distinct(StringComparer.Ordinal);
     }
 
     private static IEnumerable<string> SafeSubfolders(string folder)
