@@ -59,7 +59,7 @@ public sealed class CudaAddOnTests : IDisposable
         var rvm = Folder("user", "Modules", "Rvm", "0.1.0");
         var shared = Folder("shared", "Modules");
         var elsewhere = AddOn(Path.Combine(shared, Name, "1.31.0"), "1.31.0");
-        Assert.Equal(elsewhere, Find(rvm, "", "  ", shared + Path.DirectorySeparatorChar, "no\0such").Folder);
+        Assert.Equal(elsewhere, Find(rvm, "", "  ", "/", shared + Path.DirectorySeparatorChar, "no\0such").Folder);
 
         var beside = AddOn(Path.Combine(_root, "user", "Modules", Name, "1.31.0"), "1.31.0");
         Assert.Equal(beside, Find(rvm, shared).Folder);

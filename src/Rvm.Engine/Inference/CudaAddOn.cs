@@ -72,9 +72,15 @@ internal static class CudaAddOn
             try { roots.Add(Path.GetFullPath(path)); }
             catch (Exception e) when (e is ArgumentException || e is NotSupportedException || e is PathTooLongException) { }
         }
-        // Trailing separators off, so that one folder written two ways is searched once (but "/" stays "/").
-        return roots.Select(r => r.Length > 1 ? r.TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar) : r)
-            .Select(r => r.Length == 0 ? Path.DirectorySeparatorChar.ToString() : r).Distinct(StringComparer.Ordinal);
+        return roots.Select(WithoutTrailingSeparator).Distinct(StringComparer.Ordinal);
+    }
+
+    /// <summary>One folder written two ways is searched once; a root ("/", "C:\") stays a root.</summary>
+    private static string WithoutTrailingSeparator(string path)
+    {
+        var root = Path.GetPathRoot(path) ?? "";
+        var trimmed = path.TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar);
+        return trimmed.Length < root.Length ? root : trimmed;
     }
 
     private static IEnumerable<string> SafeSubfolders(string folder)
