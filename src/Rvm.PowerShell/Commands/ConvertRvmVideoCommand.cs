@@ -104,7 +104,7 @@ public sealed class ConvertRvmVideoCommand : RvmConversionCmdlet, IDisposable
             if (OutputName != null && _policy.ExplicitPaths)
                 throw new ArgumentException("-OutputName names the outputs Rvm names; -CompositionPath, -AlphaPath and -ForegroundPath name them already: give one or the other.");
             ReadOutputName();
-            _background = Matting.Background.Parse(Background, ResolveOutputPath);
+            _background = ParseBackground();
             _model = Model != null || Device == ExecutionDevice.Auto ? ResolveModel(Model) : DefaultModelOn(Device);
             if (ThrottleLimit > 1)
             {

@@ -66,7 +66,12 @@ public sealed class SaveRvmFrameCommand : RvmCmdlet
 
     protected override void BeginProcessing()
     {
-        try { _background = Matting.Background.Parse(Background, ResolveOutputPath, files: false); }
+        try
+        {
+            _background = Matting.Background.Parse(Background, ResolveOutputPath, files: false);
+            if (_background.Kind == Matting.BackgroundKind.Blur)
+                throw new ArgumentException("-Background Blur needs the input frame, which a frame result does not carry: convert the input with Convert-RvmVideo -Background Blur instead.");
+        }
         catch (ArgumentException e) { ThrowTerminatingError(new ErrorRecord(e, "BadBackground", ErrorCategory.InvalidArgument, Background)); }
         try { _matte = new Matting.FrameResultAdjuster(Matting.MatteControls.From(MatteGrow, MatteFeather, MatteThreshold, TemporalSmoothing)); }
         catch (ArgumentException e) { ThrowTerminatingError(new ErrorRecord(e, "BadMatteControl", ErrorCategory.InvalidArgument, null)); }

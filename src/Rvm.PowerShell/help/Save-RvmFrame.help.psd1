@@ -10,7 +10,7 @@
         AlphaPath       = 'Where to write the alpha matte (8-bit grey PNG).'
         ForegroundPath  = 'Where to write the foreground colours (8-bit RGB PNG).'
         CompositionPath = 'Where to write the composition over -Background.'
-        Background      = 'The composition''s background: a colour name (RvmGreen, Black, White, Gray, Red, Green, Blue, ChromaGreen, ChromaBlue, Magenta, Yellow, Cyan), ''#rrggbb'', ''r,g,b'', or Transparent for an RGBA PNG. The default is RVM''s green, 120,255,155.'
+        Background      = 'The composition''s background: a colour name (RvmGreen, Black, White, Gray, Red, Green, Blue, ChromaGreen, ChromaBlue, Magenta, Yellow, Cyan), ''#rrggbb'', ''r,g,b'', or Transparent for an RGBA PNG. The default is RVM''s green, 120,255,155. Blur is refused here: a frame result does not carry the input frame to blur (Convert-RvmVideo -Background Blur does).'
         Force           = 'Overwrites existing files.'
         MatteGrow       = 'Grows the matte by this many pixels before it is saved (the maximum over a square of side 2N+1); negative shrinks it. The alpha and the composition use the adjusted matte. -500 to 500; default 0. The same engine code as Convert-RvmVideo -MatteGrow.'
         MatteFeather    = 'Softens the matte''s edge: three box blurs of this radius, close to a Gaussian of sigma N+0.5. 0 to 500; default 0.'
