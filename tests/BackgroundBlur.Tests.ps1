@@ -92,9 +92,23 @@ Describe 'New-RvmBatch -Background Blur' {
 }
 
 Describe 'Save-RvmFrame -Background Blur' {
-    It 'is refused with the reason: a frame result has no input frame to blur' {
-        $frame = Invoke-RvmFrame -LiteralPath (Join-Path $RepoRoot 'samples/astronaut.jpg') -Model $Model
-        { $frame | Save-RvmFrame -CompositionPath (Join-Path $Work 'astronaut.png') -Background Blur } | Should -Throw '*a frame result does not carry*'
-        Test-Path (Join-Path $Work 'astronaut.png') | Should -BeFalse
+    It 'composes a frame result over its own input, blurred, as Convert-RvmVideo does' {
+        $frame = Invoke-RvmFrame -LiteralPath (Join-Path $Still 'astronaut.jpg') -Model $Model
+        $png = Join-Path $Work 'astronaut-blurred.png'
+        $frame | Save-RvmFrame -CompositionPath $png -Background Blur -BlurRadius 9 | Out-Null
+        $out = Join-Path $Work 'save-vs-convert'
+        Convert-RvmVideo -LiteralPath $Still -Model $Model -OutputType PngSequence -Background Blur -BlurRadius 9 -DownsampleRatio $frame.DownsampleRatio -Destination $out | Out-Null
+        $saved = Read-RawPixels $png 'rgb24'
+        $converted = Read-RawPixels (Join-Path $out 'astronaut.composition/0000.png') 'rgb24'
+        $saved.Length | Should -Be (384 * 384 * 3)
+        $worst = 0
+        for ($i = 0; $i -lt $saved.Length; $i++) { $worst = [Math]::Max($worst, [Math]::Abs($saved[$i] - $converted[$i])) }
+        $worst | Should -BeLessOrEqual 1
+    }
+
+    It 'refuses -BlurRadius without -Background Blur, naming it' {
+        $frame = Invoke-RvmFrame -LiteralPath (Join-Path $Still 'astronaut.jpg') -Model $Model
+        { $frame | Save-RvmFrame -CompositionPath (Join-Path $Work 'white.png') -Background White -BlurRadius 5 } | Should -Throw '*-BlurRadius applies to -Background Blur*'
+        Test-Path (Join-Path $Work 'white.png') | Should -BeFalse
     }
 }

@@ -56,7 +56,7 @@ public sealed class Background
         if (string.Equals(text, TransparentName, StringComparison.OrdinalIgnoreCase)) return Transparent;
         if (string.Equals(text, BlurName, StringComparison.OrdinalIgnoreCase)) return Blur;
         if (RgbColor.TryParse(text, out var colour)) return OfColour(colour);
-        if (!files) throw new ArgumentException($"-Background '{text}' is not a colour: use a name, '#rrggbb', 'r,g,b' or 'Transparent'.");
+        if (!files) throw new ArgumentException($"-Background '{text}' is not a colour: use a name, '#rrggbb', 'r,g,b', 'Transparent' or 'Blur'.");
         var path = resolvePath(text);
         if (File.Exists(path)) return OfFile(path).EnsureReadable();
         throw new ArgumentException($"-Background '{text}' is neither a colour (a name, '#rrggbb', 'r,g,b'), 'Transparent', 'Blur', nor an existing picture or video.");
