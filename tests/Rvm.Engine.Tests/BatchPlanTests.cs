@@ -101,6 +101,7 @@ public sealed class BatchPlanTests : IDisposable
         var plan = PlanOf(new[] { new ConversionRequest { Input = Path.Combine(_folder, "plain.mp4"), CompositionPath = Path.Combine(_folder, "plain.composition.mp4") } });
         plan.Model.Precision = RvmPrecision.Int8;
         Assert.Equal(RvmPrecision.Int8, BatchPlan.FromJson(plan.ToJson(), "test").Model.Precision);
+        Assert.Null(BatchPlan.FromJson(plan.ToJson(), "test").PreviewFrames); // and no preview sheets unless asked
     }
 
     [Fact]
@@ -116,7 +117,9 @@ public sealed class BatchPlanTests : IDisposable
             new ConversionRequest { Input = Path.Combine(_folder, "plain.mp4"), CompositionPath = Path.Combine(_folder, "plain.composition.mp4") },
         };
         var plan = PlanOf(requests);
+        plan.PreviewFrames = 4;
         var back = BatchPlan.FromJson(plan.ToJson(), "test");
+        Assert.Equal(4, back.PreviewFrames);
 
         Assert.Equal(plan.ToJson(), back.ToJson());
         Assert.Equal(plan.Id, back.Id);

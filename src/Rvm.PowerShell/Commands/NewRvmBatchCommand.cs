@@ -51,6 +51,7 @@ public sealed class NewRvmBatchCommand : RvmConversionCmdlet
                 ModulePath = ModuleManifest(),
                 PowerShell = PowerShellCommand(),
                 Model = ModelIdentity.Of(model, device),
+                PreviewFrames = Preview ? PreviewFrames : (int?)null,
             };
             _builder = new BatchBuilder(folder, plan, model);
         }

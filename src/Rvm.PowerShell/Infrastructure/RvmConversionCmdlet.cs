@@ -120,6 +120,15 @@ public abstract class RvmConversionCmdlet : RvmPathCmdlet
     [Parameter]
     public float TemporalSmoothing { get; set; }
 
+    /// <summary>After each conversion, write &lt;name&gt;.preview.png beside its outputs: frames spread over the video, input | matte | composition.</summary>
+    [Parameter]
+    public SwitchParameter Preview { get; set; }
+
+    /// <summary>Frames (rows) on the preview sheet.</summary>
+    [Parameter]
+    [ValidateRange(1, 48)]
+    public int PreviewFrames { get; set; } = PreviewSheetWriter.DefaultFrames;
+
     /// <summary>Convert inputs that are themselves Rvm's outputs (recognised by the tag Rvm writes into them); skipped otherwise.</summary>
     [Parameter]
     public SwitchParameter IncludeRvmOutput { get; set; }
