@@ -65,6 +65,22 @@ Describe 'Convert-RvmVideo -Background Blur' {
         $after[1] / $before[1] | Should -BeLessThan 0.15
     }
 
+    It 'converts in segments whose pre-roll frames give their input frames back (ratio 1)' {
+        # A part's pre-roll frames only warm its state; at ratio 1 each frame travels with its matte for the blur,
+        # and one kept after its warm-up would drain the pool of 7 frames within 10 frames: the conversion would hang.
+        $long = Join-Path $Work 'long.mp4'
+        & ffmpeg -v error -y -stream_loop 9 -i (Get-SourceVideo) -vf 'setpts=N/10/TB,scale=160:120' -r 10 -frames:v 40 -c:v libx264 -preset ultrafast -pix_fmt yuv420p $long
+        $out = Join-Path $Work 'segments'
+        $p = Start-Conversion "Convert-RvmVideo -LiteralPath '$long' -Device Cpu -Background Blur -DownsampleRatio 1 -Segments 2 -PreRoll 12 -Container Mkv -Destination '$out' | ForEach-Object FrameCount"
+        try {
+            $p.WaitForExit(120000) | Should -BeTrue -Because 'the conversion ends'
+            $p.ExitCode | Should -Be 0 -Because $p.StandardError.ReadToEnd()
+            $p.StandardOutput.ReadToEnd().Trim() | Should -Be '40'
+        }
+        finally { if (-not $p.HasExited) { $p.Kill($true) }; $p.Dispose() }
+        (& ffprobe -v error -count_frames -show_entries stream=nb_read_frames -of csv=p=0 (Join-Path $out 'long.composition.mkv')) | Should -Be 40
+    }
+
     It 'refuses -BlurRadius <Radius> with <Background>, naming it, and writes nothing' -ForEach @(
         @{ Radius = 0; Background = 'Blur'; Message = 'BlurRadius 0 is out of range' }
         @{ Radius = 501; Background = 'Blur'; Message = 'BlurRadius 501 is out of range' }
