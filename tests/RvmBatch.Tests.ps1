@@ -63,6 +63,23 @@ Describe 'Invoke-RvmBatchTask' {
         finally { Remove-Item Env:JOB_COMPLETION_INDEX }
         (Get-Content "$Work/job3/results/0.json" -Raw | ConvertFrom-Json).Skipped | Should -BeTrue
         (Get-RvmBatch "$Work/job3").Done | Should -Be 1
+        "$Work/out3/good.preview.png" | Should -Not -Exist -Because 'no -Preview, no sheet'
+    }
+
+    It 'writes the preview sheet beside the outputs with New-RvmBatch -Preview, which Get-RvmBatch lists' {
+        New-RvmBatch "$Work/in/good.mp4" -Destination "$Work/out6" -JobFolder "$Work/job6" -Model $Model -Output Composition, Alpha -Preview -PreviewFrames 2 | Out-Null
+        (Get-Content "$Work/job6/plan.json" -Raw | ConvertFrom-Json).PreviewFrames | Should -Be 2
+        $env:JOB_COMPLETION_INDEX = '0'
+        try { Invoke-RvmBatchTask "$Work/job6" | Out-Null }
+        finally { Remove-Item Env:JOB_COMPLETION_INDEX }
+        $sheet = "$Work/out6/good.preview.png"
+        $sheet | Should -Exist
+        # Two rows of input | matte | composition, each a 160x120 tile under its label.
+        $size = (Get-Probe $sheet).streams[0]
+        $size.height | Should -BeGreaterThan 240
+        $status = Get-RvmBatch "$Work/job6"
+        $status.Previews | Should -Be @($sheet)
+        $status.Results[0].PreviewPath | Should -Be $sheet
     }
 
     It 'exits 1 with an error naming both versions when the worker has another module version' {

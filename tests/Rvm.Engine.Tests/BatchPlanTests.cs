@@ -35,6 +35,7 @@ public sealed class BatchPlanTests : IDisposable
         ForegroundPath = Path.Combine(_folder, "f.webm"),
         PngSequence = pngSequence,
         Background = background,
+        BlurRadius = 35,
         DownsampleRatio = 0.3125f,
         ResizeWidth = 640,
         ResizeHeight = 360,
@@ -100,6 +101,7 @@ public sealed class BatchPlanTests : IDisposable
         var plan = PlanOf(new[] { new ConversionRequest { Input = Path.Combine(_folder, "plain.mp4"), CompositionPath = Path.Combine(_folder, "plain.composition.mp4") } });
         plan.Model.Precision = RvmPrecision.Int8;
         Assert.Equal(RvmPrecision.Int8, BatchPlan.FromJson(plan.ToJson(), "test").Model.Precision);
+        Assert.Null(BatchPlan.FromJson(plan.ToJson(), "test").PreviewFrames); // and no preview sheets unless asked
     }
 
     [Fact]
@@ -111,10 +113,13 @@ public sealed class BatchPlanTests : IDisposable
             Full(Background.Transparent, false),
             Full(Background.OfFile(File("beach.jpg")), false),
             Full(Background.OfFile(File("waves.mp4")), true),
+            Full(Background.Blur, false),
             new ConversionRequest { Input = Path.Combine(_folder, "plain.mp4"), CompositionPath = Path.Combine(_folder, "plain.composition.mp4") },
         };
         var plan = PlanOf(requests);
+        plan.PreviewFrames = 4;
         var back = BatchPlan.FromJson(plan.ToJson(), "test");
+        Assert.Equal(4, back.PreviewFrames);
 
         Assert.Equal(plan.ToJson(), back.ToJson());
         Assert.Equal(plan.Id, back.Id);
@@ -133,6 +138,8 @@ public sealed class BatchPlanTests : IDisposable
         }
         Assert.Equal(BackgroundKind.Video, back.Entries[3].Request.Background.Kind);
         Assert.Equal(BackgroundKind.Image, back.Entries[2].Request.Background.Kind);
+        Assert.Equal(BackgroundKind.Blur, back.Entries[4].Request.Background.Kind);
+        Assert.Null(back.Entries[5].Request.BlurRadius);
     }
 
     [Fact]

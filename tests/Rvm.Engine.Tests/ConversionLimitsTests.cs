@@ -49,6 +49,23 @@ public sealed class MemoryEstimateTests
         Assert.True(video.FfmpegBytes > one.FfmpegBytes && video.FrameBytes > one.FrameBytes);
     }
 
+    [Fact]
+    public void ABlurredBackgroundCountsTheWholeAlphaOrTheFramesKeptWithTheMattes()
+    {
+        long pixels = 1920 * 1080;
+        var cut = MemoryEstimate.For(1920, 1080, 0.25f, true, true, true, false, false, false, BackgroundKind.Colour);
+        var cutBlur = MemoryEstimate.For(1920, 1080, 0.25f, true, true, true, false, false, false, BackgroundKind.Blur);
+        Assert.Equal(4 * pixels, cutBlur.FrameBytes - cut.FrameBytes);
+        Assert.Equal(cut.FfmpegBytes, cutBlur.FfmpegBytes);
+        // The whole graph at 1080p: two mattes fit the budget, so two frames more.
+        var whole = MemoryEstimate.For(1920, 1080, 1f, false, true, true, false, false, false, BackgroundKind.Colour);
+        var wholeBlur = MemoryEstimate.For(1920, 1080, 1f, false, true, true, false, false, false, BackgroundKind.Blur);
+        Assert.Equal(2 * 3 * pixels, wholeBlur.FrameBytes - whole.FrameBytes);
+        // Without a composition nothing is blurred.
+        Assert.Equal(MemoryEstimate.For(1920, 1080, 0.25f, true, true, false, false, true, false, BackgroundKind.Colour).FrameBytes,
+            MemoryEstimate.For(1920, 1080, 0.25f, true, true, false, false, true, false, BackgroundKind.Blur).FrameBytes);
+    }
+
     [Theory]
     [InlineData(16000, 16000, true)]
     [InlineData(16200, 16200, true)]

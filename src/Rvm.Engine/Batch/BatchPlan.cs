@@ -23,6 +23,8 @@ internal sealed class BatchPlan
     /// <summary>The command that starts PowerShell: pwsh, or dotnet and pwsh.dll.</summary>
     public IReadOnlyList<string> PowerShell { get; set; } = new[] { "pwsh" };
     public ModelIdentity Model { get; set; } = new ModelIdentity();
+    /// <summary>New-RvmBatch -Preview: each task writes a preview sheet of this many frames beside its outputs; null: none.</summary>
+    public int? PreviewFrames { get; set; }
     public List<PlanEntry> Entries { get; } = new List<PlanEntry>();
 
     public static string ThisModuleVersion => typeof(BatchPlan).Assembly.GetName().Version!.ToString(3);
@@ -42,6 +44,8 @@ internal sealed class BatchPlan
             w.WriteEndArray();
             w.WritePropertyName("Model");
             PlanJson.WriteModel(w, Model);
+            if (PreviewFrames is int frames) w.WriteNumber("PreviewFrames", frames);
+            else w.WriteNull("PreviewFrames");
             w.WriteStartArray("Entries");
             foreach (var entry in Entries)
             {
@@ -81,6 +85,7 @@ internal sealed class BatchPlan
                 ModulePath = root.GetProperty("ModulePath").GetString()!,
                 PowerShell = root.GetProperty("PowerShell").EnumerateArray().Select(e => e.GetString()!).ToArray(),
                 Model = PlanJson.ReadModel(root.GetProperty("Model")),
+                PreviewFrames = root.GetProperty("PreviewFrames") is { ValueKind: JsonValueKind.Number } frames ? frames.GetInt32() : (int?)null,
             };
             foreach (var e in root.GetProperty("Entries").EnumerateArray())
                 plan.Entries.Add(new PlanEntry(e.GetProperty("Index").GetInt32(), PlanJson.ReadRequest(e.GetProperty("Request")), PlanJson.ReadPolicy(e.GetProperty("Policy")),

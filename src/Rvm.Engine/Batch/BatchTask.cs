@@ -67,11 +67,11 @@ internal static class BatchTask
             verbose?.Invoke($"Task {entry.Index}: the parts of '{entry.Request.Input}' are not all done; the last of them joins them.");
             return null;
         }
-        var task = entry.IsJoin ? JoinOnce(folder, entry, model, cancel, progress, verbose, warning) : Convert(folder, entry, model, cancel, progress, verbose, warning);
+        var task = entry.IsJoin ? JoinOnce(folder, batch, entry, model, cancel, progress, verbose, warning) : Convert(folder, batch, entry, model, cancel, progress, verbose, warning);
         if (entry.IsPart && joinAfterLastPart && batch.Entries[entry.JoinEntry!.Value] is var join && PartsDone(folder, join))
         {
             verbose?.Invoke($"Task {entry.Index}: the last part of '{entry.Request.Input}' to finish; joining the parts (task {join.Index}).");
-            JoinOnce(folder, join, model, cancel, progress, verbose, warning);
+            JoinOnce(folder, batch, join, model, cancel, progress, verbose, warning);
         }
         return task;
     }
@@ -84,16 +84,16 @@ internal static class BatchTask
     /// A join, once: under the job folder's lock for it, and not again when its result says it is done (the last
     /// part and the join's own task may both get here).
     /// </summary>
-    private static BatchTaskResult JoinOnce(BatchFolder folder, PlanEntry join, Func<RvmModel> model, CancellationToken cancel,
+    private static BatchTaskResult JoinOnce(BatchFolder folder, BatchPlan batch, PlanEntry join, Func<RvmModel> model, CancellationToken cancel,
         Action<ConversionProgress>? progress, Action<string>? verbose, Action<string>? warning)
     {
         Directory.CreateDirectory(folder.ResultsFolder);
         using var held = FileLock.Acquire(Path.Combine(folder.ResultsFolder, $"{join.Index}.lock"), cancel);
         if (BatchTaskResult.TryRead(folder, join.Index) is { Succeeded: true } done) return done;
-        return Convert(folder, join, model, cancel, progress, verbose, warning);
+        return Convert(folder, batch, join, model, cancel, progress, verbose, warning);
     }
 
-    private static BatchTaskResult Convert(BatchFolder folder, PlanEntry entry, Func<RvmModel> model, CancellationToken cancel,
+    private static BatchTaskResult Convert(BatchFolder folder, BatchPlan batch, PlanEntry entry, Func<RvmModel> model, CancellationToken cancel,
         Action<ConversionProgress>? progress, Action<string>? verbose, Action<string>? warning)
     {
         var clock = Stopwatch.StartNew();
@@ -122,8 +122,22 @@ internal static class BatchTask
             AtomicFile.WriteAllText(folder.ResultPath(entry.Index), task.ToJson());
             throw new BatchTaskException(task, e);
         }
+        if (batch.PreviewFrames is int frames && task.Result != null && !entry.IsPart) WritePreview(task.Result, frames, cancel, warning);
         task.ElapsedSeconds = clock.Elapsed.TotalSeconds;
         AtomicFile.WriteAllText(folder.ResultPath(entry.Index), task.ToJson());
         return task;
+    }
+
+    /// <summary>
+    /// New-RvmBatch -Preview: the sheet beside the outputs (a part's come with its join), where Get-RvmBatch lists it.
+    /// A sheet that fails is a warning: the outputs are done, and New-RvmPreview can make it again.
+    /// </summary>
+    private static void WritePreview(RvmConversionResult result, int frames, CancellationToken cancel, Action<string>? warning)
+    {
+        try { PreviewSheetWriter.WriteFor(result, frames, cancel); }
+        catch (Exception e) when (!cancel.IsCancellationRequested)
+        {
+            warning?.Invoke($"The preview sheet '{PreviewSheetWriter.SheetPathFor(result)}' could not be written: {e.Message}");
+        }
     }
 }

@@ -29,6 +29,7 @@ internal static class PlanJson
         w.WriteString("Colour", $"{r.Background.Colour.Red},{r.Background.Colour.Green},{r.Background.Colour.Blue}");
         w.WriteString("Path", r.Background.Path);
         w.WriteEndObject();
+        WriteNullable(w, "BlurRadius", r.BlurRadius);
         WriteNullable(w, "DownsampleRatio", r.DownsampleRatio);
         w.WriteNumber("ResizeWidth", r.ResizeWidth);
         w.WriteNumber("ResizeHeight", r.ResizeHeight);
@@ -68,9 +69,11 @@ internal static class PlanJson
             Background = kind switch
             {
                 BackgroundKind.Transparent => Background.Transparent,
+                BackgroundKind.Blur => Background.Blur,
                 BackgroundKind.Colour => Background.OfColour(ParseColour(bg.GetProperty("Colour").GetString()!)),
                 _ => Background.OfFile(bg.GetProperty("Path").GetString()!),
             },
+            BlurRadius = Nullable(e, "BlurRadius", p => p.GetInt32()),
             DownsampleRatio = Nullable(e, "DownsampleRatio", p => p.GetSingle()),
             ResizeWidth = e.GetProperty("ResizeWidth").GetInt32(),
             ResizeHeight = e.GetProperty("ResizeHeight").GetInt32(),

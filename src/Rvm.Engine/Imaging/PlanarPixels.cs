@@ -86,12 +86,18 @@ internal static class PlanarPixels
     public static void OverPlane(ReadOnlySpan<float> fgr, ReadOnlySpan<float> alpha, ReadOnlySpan<byte> background, Span<float> scratch, Span<byte> dst)
     {
         ToUnit(background, scratch);
+        OverFloats(fgr, alpha, scratch, dst);
+    }
+
+    /// <summary>One plane of fgr * a + bg * (1 - a) over a plane of floats in [0,1] (a blurred background).</summary>
+    public static void OverFloats(ReadOnlySpan<float> fgr, ReadOnlySpan<float> alpha, ReadOnlySpan<float> background, Span<byte> dst)
+    {
         int i = 0;
         if (Vector.IsHardwareAccelerated && fgr.Length >= Vector<byte>.Count)
         {
             var f = MemoryMarshal.Cast<float, Vector<float>>(fgr);
             var a = MemoryMarshal.Cast<float, Vector<float>>(alpha);
-            var g = MemoryMarshal.Cast<float, Vector<float>>(scratch);
+            var g = MemoryMarshal.Cast<float, Vector<float>>(background);
             var bytes = MemoryMarshal.Cast<byte, Vector<byte>>(dst);
             int count = Math.Min(bytes.Length, Math.Min(f.Length, a.Length) / 4);
             for (int v = 0; v < count; v++)
@@ -102,7 +108,7 @@ internal static class PlanarPixels
             }
             i = count * Vector<byte>.Count;
         }
-        for (; i < fgr.Length; i++) dst[i] = ToByte(scratch[i] + (fgr[i] - scratch[i]) * alpha[i]);
+        for (; i < fgr.Length; i++) dst[i] = ToByte(background[i] + (fgr[i] - background[i]) * alpha[i]);
     }
 
     /// <summary>Interleaved RGB24 to planes G, B, R (ffmpeg's gbrp), the layout the video pipeline works in.</summary>

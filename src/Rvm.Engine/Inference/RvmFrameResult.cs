@@ -28,9 +28,11 @@ public sealed class RvmFrameResult
     public RecurrentState State { get; }
     public float DownsampleRatio { get; }
     public string? Source { get; }
+    /// <summary>The frame the network was given: what <see cref="SaveBlurred"/> blurs. Null for a result made by hand.</summary>
+    internal RgbFrame? Input { get; set; }
 
     /// <summary>This result with another alpha (the same size), e.g. after the matte controls.</summary>
-    internal RvmFrameResult WithAlpha(float[] alpha) => new RvmFrameResult(Index, Width, Height, alpha, Foreground, State, DownsampleRatio, Source);
+    internal RvmFrameResult WithAlpha(float[] alpha) => new RvmFrameResult(Index, Width, Height, alpha, Foreground, State, DownsampleRatio, Source) { Input = Input };
 
     /// <summary>Mean alpha: how much of the picture is subject.</summary>
     public double AlphaMean
@@ -52,6 +54,40 @@ public sealed class RvmFrameResult
 
     /// <summary>RGB PNG of the foreground over a solid colour: fgr*a + bg*(1-a).</summary>
     public void SaveComposite(string path, RgbColor background) => PngEncoder.WriteRgb8(path, Width, Height, OverColour(background));
+
+    /// <summary>
+    /// RGB PNG of the foreground over the input's own background, blurred (-Background Blur) with
+    /// <paramref name="radius"/>, composed as a converted video is (<see cref="Matting.BackgroundBlur"/>).
+    /// </summary>
+    public void SaveBlurred(string path, int radius) => PngEncoder.WriteRgb8(path, Width, Height, OverBlur(radius));
+
+    /// <summary>Interleaved RGB bytes of the foreground over the input's background, blurred.</summary>
+    internal byte[] OverBlur(int radius)
+    {
+        if (Input == null) throw new InvalidOperationException($"Frame {Index} carries no input frame to blur: only results of Invoke-RvmFrame do.");
+        int w = Width, pixels = Alpha.Length;
+        var gbr = new byte[3 * pixels];
+        PlanarPixels.RgbToGbrPlanes(Input.Pixels, gbr, pixels);
+        var blur = new Matting.BackgroundBlur(w, Height, radius);
+        blur.Prepare(gbr, Alpha);
+        var band = blur.CreateBand();
+        var behind = new[] { new float[w], new float[w], new float[w] }; // G, B, R
+        var foreground = new float[w];
+        var composed = new byte[w];
+        var rgb = new byte[3 * pixels];
+        for (int y = 0; y < Height; y++)
+        {
+            blur.Row(band, y, behind[0], behind[1], behind[2]);
+            for (int c = 0; c < 3; c++)
+            {
+                for (int x = 0; x < w; x++) foreground[x] = Foreground[3 * (y * w + x) + c];
+                // R, G, B here; the blur's planes are G, B, R.
+                PlanarPixels.OverFloats(foreground, Alpha.AsSpan(y * w, w), behind[(c + 2) % 3], composed);
+                for (int x = 0; x < w; x++) rgb[3 * (y * w + x) + c] = composed[x];
+            }
+        }
+        return rgb;
+    }
 
     /// <summary>Interleaved RGBA bytes: the foreground's colour and the matte.</summary>
     internal byte[] StraightRgba()

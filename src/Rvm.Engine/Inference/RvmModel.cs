@@ -273,7 +273,7 @@ public sealed class RvmModel : IDisposable
                 tensors[i] = Floats(outputs[2 + i]);
                 shapes[i] = outputs[2 + i].GetTensorTypeAndShape().Shape;
             }
-            return new RvmFrameResult(frame.Index, w, h, pha, fgr, new RecurrentState(w, h, ratio, tensors, shapes), ratio, frame.Source);
+            return new RvmFrameResult(frame.Index, w, h, pha, fgr, new RecurrentState(w, h, ratio, tensors, shapes), ratio, frame.Source) { Input = frame };
         }
         finally
         {

@@ -11,9 +11,11 @@ public enum BackgroundKind
     Image,
     Video,
     Transparent,
+    /// <summary>The frame's own background, blurred (<see cref="BackgroundBlur"/>).</summary>
+    Blur,
 }
 
-/// <summary>What a composition goes over: a colour, a picture (scaled to cover), a video (looped or cut), or nothing.</summary>
+/// <summary>What a composition goes over: a colour, a picture (scaled to cover), a video (looped or cut), the frame's own background blurred, or nothing.</summary>
 public sealed class Background
 {
     private static readonly string[] ImageExtensions = { ".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".webp" };
@@ -35,25 +37,29 @@ public sealed class Background
 
     public static Background Transparent { get; } = new Background(BackgroundKind.Transparent, default, null);
     public static Background Default { get; } = new Background(BackgroundKind.Colour, RgbColor.RvmGreen, null);
+    public static Background Blur { get; } = new Background(BackgroundKind.Blur, default, null);
 
     /// <summary>The word -Background takes for no background.</summary>
     internal const string TransparentName = "Transparent";
+    /// <summary>The word -Background takes for the frame's own background, blurred; a file of that name is './Blur'.</summary>
+    internal const string BlurName = "Blur";
 
     public static Background OfColour(RgbColor colour) => new Background(BackgroundKind.Colour, colour, null);
 
     /// <summary>
-    /// -Background as the cmdlets take it, read in this one place: 'Transparent', a colour (a name, '#rrggbb',
+    /// -Background as the cmdlets take it, read in this one place: 'Transparent', 'Blur', a colour (a name, '#rrggbb',
     /// 'r,g,b'), or, where <paramref name="files"/> allows, an existing picture or video, checked readable now.
     /// </summary>
     /// <param name="resolvePath">Turns the text into a full path the way the caller resolves paths (PowerShell's current location).</param>
     internal static Background Parse(string text, Func<string, string> resolvePath, bool files = true)
     {
         if (string.Equals(text, TransparentName, StringComparison.OrdinalIgnoreCase)) return Transparent;
+        if (string.Equals(text, BlurName, StringComparison.OrdinalIgnoreCase)) return Blur;
         if (RgbColor.TryParse(text, out var colour)) return OfColour(colour);
-        if (!files) throw new ArgumentException($"-Background '{text}' is not a colour: use a name, '#rrggbb', 'r,g,b' or 'Transparent'.");
+        if (!files) throw new ArgumentException($"-Background '{text}' is not a colour: use a name, '#rrggbb', 'r,g,b', 'Transparent' or 'Blur'.");
         var path = resolvePath(text);
         if (File.Exists(path)) return OfFile(path).EnsureReadable();
-        throw new ArgumentException($"-Background '{text}' is neither a colour (a name, '#rrggbb', 'r,g,b'), 'Transparent', nor an existing picture or video.");
+        throw new ArgumentException($"-Background '{text}' is neither a colour (a name, '#rrggbb', 'r,g,b'), 'Transparent', 'Blur', nor an existing picture or video.");
     }
 
     /// <summary>A picture or a video file, told apart by extension.</summary>
@@ -84,6 +90,7 @@ public sealed class Background
     {
         BackgroundKind.Colour => Colour.ToString(),
         BackgroundKind.Transparent => TransparentName,
+        BackgroundKind.Blur => BlurName,
         _ => Path!,
     };
 }

@@ -85,13 +85,17 @@ internal sealed class ConversionJob
         }
         else
         {
-            // Frames: one being decoded, one queued, one being loaded into the network.
-            for (int i = 0; i < QueueDepth + 1; i++) _freeFrames.Add(new byte[width * height * 3]);
+            // Frames: one being decoded, one queued, one being loaded into the network; -Background Blur keeps each
+            // frame with its matte until composed, so one more for every matte.
             long matteBytes = 16L * width * height;
             int mattes = (int)Math.Max(1, Math.Min(QueueDepth + 2, MatteBudgetBytes / matteBytes));
+            for (int i = 0; i < QueueDepth + 1 + (BlursFrame ? mattes : 0); i++) _freeFrames.Add(new byte[width * height * 3]);
             for (int i = 0; i < mattes; i++) _freeMattes.Add(Own(_session.CreateBuffer()));
         }
     }
+
+    /// <summary>The writer needs each input frame as well as its matte: -Background Blur blurs it.</summary>
+    private bool BlursFrame => _request.Background.Kind == BackgroundKind.Blur && _request.CompositionPath != null;
 
     /// <summary>How this conversion runs the network, for -Verbose.</summary>
     public string Describe() => _session.HasCoefficientCut
@@ -249,14 +253,15 @@ internal sealed class ConversionJob
                 }
                 var matte = _freeMattes.Take(token);
                 _session.LoadPlanarGbr(pixels);
-                _freeFrames.Add(pixels);
+                bool keep = BlursFrame && !warmUp;
+                if (!keep) _freeFrames.Add(pixels);
                 _session.Run(matte, token, checkpoint);
                 if (warmUp)
                 {
                     _freeMattes.Add(matte);
                     continue;
                 }
-                _matted.Add(new MattedFrame(pts, matte, null, null, checkpoint), token);
+                _matted.Add(new MattedFrame(pts, matte, keep ? pixels : null, null, checkpoint), token);
             }
         }
         finally { _matted.CompleteAdding(); }
@@ -279,7 +284,7 @@ internal sealed class ConversionJob
         var token = _stop.Token;
         var kinds = _plan.Outputs.Select(o => o.Kind).ToList();
         using var composer = new FrameComposer(_width, _height, _request.Background, kinds.Contains(OutputKind.Composition),
-            kinds.Contains(OutputKind.Alpha), kinds.Contains(OutputKind.Foreground), _session.Tail, Environment.ProcessorCount, _request.Matte);
+            kinds.Contains(OutputKind.Alpha), kinds.Contains(OutputKind.Foreground), _session.Tail, Environment.ProcessorCount, _request.Matte, _plan.BlurRadius);
         byte[]? backgroundPicture = null;
         VideoFrameReader? backgroundVideo = null;
         long frames = 0, before = _part?.Resume?.FramesDone ?? 0;
@@ -300,8 +305,9 @@ internal sealed class ConversionJob
                 // encoders, overlaps the next frame's inference.
                 if (item.Matte != null)
                 {
-                    composer.Compose(item.Matte, backgroundPicture);
+                    composer.Compose(item.Matte, backgroundPicture, item.Pixels);
                     _freeMattes.Add(item.Matte);
+                    if (item.Pixels != null) _freeFrames.Add(item.Pixels);
                 }
                 else
                 {

@@ -23,6 +23,8 @@ internal sealed class ConversionPlan
     public int Width { get; internal set; }
     public int Height { get; internal set; }
     public float Ratio { get; internal set; }
+    /// <summary>The blur radius of -Background Blur, given or the default for the height; 0 with other backgrounds.</summary>
+    public int BlurRadius { get; internal set; }
     /// <summary>The pictures of a folder input, in natural order; null for a video.</summary>
     public IReadOnlyList<string>? ImageFiles { get; internal set; }
     /// <summary>How the video is cut into parts and chunks with checkpoints; null: one pass straight into the outputs (a short video, or a folder).</summary>

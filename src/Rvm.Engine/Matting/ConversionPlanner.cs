@@ -30,6 +30,7 @@ internal static class ConversionPlanner
     {
         var input = request.Input;
         request.Matte.Validate();
+        BackgroundBlur.Validate(request.BlurRadius, request.Background);
         bool folder = Directory.Exists(input);
         if (!folder && !File.Exists(input)) throw new FileNotFoundException($"The input '{input}' does not exist.", input);
         var outputs = Outputs(request);
@@ -66,6 +67,7 @@ internal static class ConversionPlanner
         }
         plan.Ratio = request.DownsampleRatio ?? DownsampleRatio.Auto(plan.Width, plan.Height);
         DownsampleRatio.Validate(plan.Ratio);
+        if (request.Background.Kind == BackgroundKind.Blur) plan.BlurRadius = BackgroundBlur.RadiusFor(request.BlurRadius, plan.Height);
         ConversionLimits.Check(request, model, plan.Width, plan.Height, plan.Ratio, verbose);
         plan.Segmenting = SegmentPlanner.Plan(plan, model);
         return plan;

@@ -14,6 +14,8 @@ public sealed class ConversionRequest
     /// <summary>Outputs are folders of PNGs instead of videos.</summary>
     public bool PngSequence { get; set; }
     public Background Background { get; set; } = Background.Default;
+    /// <summary>The radius of -Background Blur in pixels of the output; null: <see cref="BackgroundBlur.DefaultRadius"/> for its height.</summary>
+    public int? BlurRadius { get; set; }
     /// <summary>Null: RVM's rule min(512 / max(h, w), 1).</summary>
     public float? DownsampleRatio { get; set; }
     /// <summary>Scale the input to this size first (0 = as it is).</summary>

@@ -62,12 +62,15 @@ internal sealed class MemoryEstimate
         long networkPixels = ratio >= 1f ? pixels : (long)Imaging.Bilinear.ScaledSize(width, ratio) * Imaging.Bilinear.ScaledSize(height, ratio);
         long frame = 3 * pixels;
         long frames;
-        if (coefficientCut) frames = (2 * ConversionJob.QueueDepth + 3) * frame;
+        bool blur = composition && background == BackgroundKind.Blur;
+        // -Background Blur: the coefficient cut makes the whole frame's alpha first (4 bytes a pixel); a full-size
+        // matte keeps its input frame with it until composed. The blur's own buffers are a small frame's.
+        if (coefficientCut) frames = (2 * ConversionJob.QueueDepth + 3) * frame + (blur ? 4 * pixels : 0);
         else
         {
             long matte = 16 * pixels;
             long mattes = Math.Max(1, Math.Min(ConversionJob.QueueDepth + 2, ConversionJob.MatteBudgetBytes / matte));
-            frames = (ConversionJob.QueueDepth + 1) * frame + mattes * matte;
+            frames = (ConversionJob.QueueDepth + 1 + (blur ? mattes : 0)) * frame + mattes * matte;
         }
         // The composer's output planes, and the background picture scaled to the frame.
         frames += pixels * ((composition ? (transparent ? 4 : 3) : 0) + (alpha ? 1 : 0) + (foreground ? 3 : 0));

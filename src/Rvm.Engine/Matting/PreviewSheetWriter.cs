@@ -34,10 +34,25 @@ internal static class PreviewSheetWriter
     public static string? ExistingSheet(RvmConversionResult result)
     {
         if (result.AlphaPath == null && result.CompositionPath == null) return null;
-        var sheet = SheetPath(new PreviewSources(result.Input, result.AlphaPath, result.CompositionPath), null);
+        var sheet = SheetPathFor(result);
         if (!File.Exists(sheet)) return null;
         result.PreviewPath = sheet;
         return sheet;
+    }
+
+    /// <summary>Where <see cref="WriteFor"/> writes the sheet of a conversion's outputs: beside them.</summary>
+    public static string SheetPathFor(RvmConversionResult result) =>
+        SheetPath(new PreviewSources(result.Input, result.AlphaPath, result.CompositionPath), null);
+
+    /// <summary>
+    /// The sheet of a conversion just made (Convert-RvmVideo -Preview, a batch task's), beside its outputs; an older
+    /// sheet of that name showed the outputs they replaced, so it goes. Sets the result's PreviewPath.
+    /// </summary>
+    public static void WriteFor(RvmConversionResult result, int frames, CancellationToken cancel = default)
+    {
+        var sheet = SheetPathFor(result);
+        Write(new PreviewSources(result.Input, result.AlphaPath, result.CompositionPath), sheet, frames, force: true, cancel);
+        result.PreviewPath = sheet;
     }
 
     /// <summary>

@@ -83,7 +83,8 @@ internal static class SegmentPlanner
         };
         lines.AddRange(plan.Outputs.Select(o => $"output {o.Kind} {o.Format.Name} {Path.GetFullPath(o.Path)}"));
         lines.Add(FormattableString.Invariant($"frame {plan.Width}x{plan.Height} ratio {plan.Ratio:R}"));
-        lines.Add("background " + request.Background + (request.Background.Path != null ? " " + Identity(request.Background.Path) : ""));
+        lines.Add("background " + request.Background + (request.Background.Path != null ? " " + Identity(request.Background.Path) : "")
+            + (request.Background.Kind == BackgroundKind.Blur ? FormattableString.Invariant($" radius {plan.BlurRadius}") : ""));
         lines.Add(FormattableString.Invariant($"quality {request.Quality?.ToString() ?? "default"} bitrate {request.VideoBitrateMbps?.ToString("R") ?? "default"} hardware-video {request.HardwareVideo} tolerance {request.ErrorTolerance}"));
         lines.Add($"model {model.Sha256} {model.Precision} {model.Device}");
         lines.Add(FormattableString.Invariant($"checkpoint {checkpoint} segments {segments} preroll {preRoll}"));

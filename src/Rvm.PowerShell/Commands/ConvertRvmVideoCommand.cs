@@ -74,15 +74,6 @@ public sealed class ConvertRvmVideoCommand : RvmConversionCmdlet, IDisposable
     [Parameter]
     public SwitchParameter SkipExisting { get; set; }
 
-    /// <summary>After each conversion, write &lt;name&gt;.preview.png beside its outputs: frames spread over the video, input | matte | composition.</summary>
-    [Parameter]
-    public SwitchParameter Preview { get; set; }
-
-    /// <summary>Frames (rows) on the preview sheet.</summary>
-    [Parameter]
-    [ValidateRange(1, 48)]
-    public int PreviewFrames { get; set; } = PreviewSheetWriter.DefaultFrames;
-
     /// <summary>Inputs converted at once, the CPU threads divided among them; 1 converts one at a time.</summary>
     [Parameter]
     [ValidateRange(1, 64)]
@@ -104,7 +95,7 @@ public sealed class ConvertRvmVideoCommand : RvmConversionCmdlet, IDisposable
             if (OutputName != null && _policy.ExplicitPaths)
                 throw new ArgumentException("-OutputName names the outputs Rvm names; -CompositionPath, -AlphaPath and -ForegroundPath name them already: give one or the other.");
             ReadOutputName();
-            _background = Matting.Background.Parse(Background, ResolveOutputPath);
+            _background = ParseBackground();
             _model = Model != null || Device == ExecutionDevice.Auto ? ResolveModel(Model) : DefaultModelOn(Device);
             if (ThrottleLimit > 1)
             {
@@ -272,22 +263,13 @@ public sealed class ConvertRvmVideoCommand : RvmConversionCmdlet, IDisposable
         WriteParentProgress();
     }
 
-    /// <summary>
-    /// The sheet of outputs just written; an older sheet of the same name showed the outputs they replaced, so it goes.
-    /// A sheet that fails is an error of its own: the conversion's result still comes.
-    /// </summary>
+    /// <summary>The sheet of outputs just written; a sheet that fails is an error of its own: the conversion's result still comes.</summary>
     private void WritePreview(RvmConversionResult result)
     {
-        var sources = new PreviewSources(result.Input, result.AlphaPath, result.CompositionPath);
-        var sheet = PreviewSheetWriter.SheetPath(sources, null);
-        try
-        {
-            PreviewSheetWriter.Write(sources, sheet, PreviewFrames, force: true, StopToken);
-            result.PreviewPath = sheet;
-        }
+        try { PreviewSheetWriter.WriteFor(result, PreviewFrames, StopToken); }
         catch (Exception e) when (!(e is PipelineStoppedException) && !StopToken.IsCancellationRequested)
         {
-            WriteError(ErrorRecords.From(e, "PreviewFailed", sheet));
+            WriteError(ErrorRecords.From(e, "PreviewFailed", PreviewSheetWriter.SheetPathFor(result)));
         }
     }
 

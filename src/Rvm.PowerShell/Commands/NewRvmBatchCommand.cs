@@ -42,7 +42,7 @@ public sealed class NewRvmBatchCommand : RvmConversionCmdlet
             // A batch is run more than once (retries, a second start): inputs whose outputs are complete are skipped.
             _policy = new OutputPolicy { Force = Force, SkipExisting = true, IncludeRvmOutputs = IncludeRvmOutput };
             ReadOutputName();
-            _background = Matting.Background.Parse(Background, ResolveOutputPath);
+            _background = ParseBackground();
             var model = ResolveModel(Model, Device);
             var device = Model == null ? Device.ToString() : model.Device.StartsWith("CPU", StringComparison.Ordinal) ? nameof(ExecutionDevice.Cpu) : nameof(ExecutionDevice.Auto);
             var plan = new BatchPlan
@@ -51,6 +51,7 @@ public sealed class NewRvmBatchCommand : RvmConversionCmdlet
                 ModulePath = ModuleManifest(),
                 PowerShell = PowerShellCommand(),
                 Model = ModelIdentity.Of(model, device),
+                PreviewFrames = Preview ? PreviewFrames : (int?)null,
             };
             _builder = new BatchBuilder(folder, plan, model);
         }

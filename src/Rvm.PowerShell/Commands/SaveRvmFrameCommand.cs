@@ -9,7 +9,8 @@ namespace Rvm.PowerShell.Commands;
 
 /// <summary>
 /// Save-RvmFrame: writes a frame result as PNG files: the alpha matte (grey), the foreground (RGB), and a
-/// composite, over a colour or transparent (RGBA, straight alpha). Emits the files written.
+/// composite, over a colour, over the frame's own background blurred, or transparent (RGBA, straight alpha). Emits
+/// the files written.
 /// </summary>
 [Cmdlet(VerbsData.Save, "RvmFrame", SupportsShouldProcess = true)]
 [OutputType(typeof(FileInfo))]
@@ -33,11 +34,15 @@ public sealed class SaveRvmFrameCommand : RvmCmdlet
     [Parameter(ValueFromPipelineByPropertyName = true)]
     public string? CompositionPath { get; set; }
 
-    /// <summary>Composition background: a colour name, '#rrggbb', 'r,g,b', or 'Transparent' for an RGBA PNG.</summary>
+    /// <summary>Composition background: a colour name, '#rrggbb', 'r,g,b', 'Transparent' for an RGBA PNG, or 'Blur' (the frame's own background, blurred).</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(BackgroundCompleter))]
     public string Background { get; set; } = "120,255,155";
+
+    /// <summary>The radius of -Background Blur in pixels (1..500); default: the frame's height / 54.</summary>
+    [Parameter]
+    public int? BlurRadius { get; set; }
 
     [Parameter]
     public SwitchParameter Force { get; set; }
@@ -66,7 +71,11 @@ public sealed class SaveRvmFrameCommand : RvmCmdlet
 
     protected override void BeginProcessing()
     {
-        try { _background = Matting.Background.Parse(Background, ResolveOutputPath, files: false); }
+        try
+        {
+            _background = Matting.Background.Parse(Background, ResolveOutputPath, files: false);
+            Matting.BackgroundBlur.Validate(BlurRadius, _background);
+        }
         catch (ArgumentException e) { ThrowTerminatingError(new ErrorRecord(e, "BadBackground", ErrorCategory.InvalidArgument, Background)); }
         try { _matte = new Matting.FrameResultAdjuster(Matting.MatteControls.From(MatteGrow, MatteFeather, MatteThreshold, TemporalSmoothing)); }
         catch (ArgumentException e) { ThrowTerminatingError(new ErrorRecord(e, "BadMatteControl", ErrorCategory.InvalidArgument, null)); }
@@ -86,6 +95,7 @@ public sealed class SaveRvmFrameCommand : RvmCmdlet
         Save(CompositionPath, "composition", path =>
         {
             if (_background.IsTransparent) frame.SaveTransparent(path);
+            else if (_background.Kind == Matting.BackgroundKind.Blur) frame.SaveBlurred(path, Matting.BackgroundBlur.RadiusFor(BlurRadius, frame.Height));
             else frame.SaveComposite(path, _background.Colour);
         });
     }

@@ -24,11 +24,15 @@ public abstract class RvmConversionCmdlet : RvmPathCmdlet
     [Parameter]
     public RvmContainer? Container { get; set; }
 
-    /// <summary>A colour (name, '#rrggbb', 'r,g,b'), a picture or video file, or 'Transparent'.</summary>
+    /// <summary>A colour (name, '#rrggbb', 'r,g,b'), a picture or video file, 'Transparent', or 'Blur' (the input's own background, blurred).</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(BackgroundCompleter))]
     public string Background { get; set; } = "120,255,155";
+
+    /// <summary>The radius of -Background Blur in output pixels (1..500); default: the output's height / 54, 20 at 1080p.</summary>
+    [Parameter]
+    public int? BlurRadius { get; set; }
 
     [Parameter]
     [ValidateDownsampleRatio]
@@ -116,9 +120,26 @@ public abstract class RvmConversionCmdlet : RvmPathCmdlet
     [Parameter]
     public float TemporalSmoothing { get; set; }
 
+    /// <summary>After each conversion, write &lt;name&gt;.preview.png beside its outputs: frames spread over the video, input | matte | composition.</summary>
+    [Parameter]
+    public SwitchParameter Preview { get; set; }
+
+    /// <summary>Frames (rows) on the preview sheet.</summary>
+    [Parameter]
+    [ValidateRange(1, 48)]
+    public int PreviewFrames { get; set; } = PreviewSheetWriter.DefaultFrames;
+
     /// <summary>Convert inputs that are themselves Rvm's outputs (recognised by the tag Rvm writes into them); skipped otherwise.</summary>
     [Parameter]
     public SwitchParameter IncludeRvmOutput { get; set; }
+
+    /// <summary>-Background read once, before any input, with -BlurRadius checked against it: a mistake stops the command.</summary>
+    internal Matting.Background ParseBackground()
+    {
+        var background = Matting.Background.Parse(Background, ResolveOutputPath);
+        BackgroundBlur.Validate(BlurRadius, background);
+        return background;
+    }
 
     /// <summary>The request for one input with this command's settings; its output paths are left to the caller.</summary>
     internal ConversionRequest NewRequest(string input, Matting.Background background)
@@ -128,6 +149,7 @@ public abstract class RvmConversionCmdlet : RvmPathCmdlet
             Input = input,
             PngSequence = OutputType == RvmOutputType.PngSequence,
             Background = background,
+            BlurRadius = BlurRadius,
             DownsampleRatio = DownsampleRatio,
             VideoBitrateMbps = VideoBitrate,
             Quality = Quality,

@@ -14,7 +14,8 @@
         OutputType       = 'Video (default) or PngSequence, as Convert-RvmVideo.'
         Container        = 'The video format of the outputs: Mp4 (default; Mov for a transparent composition), Mov, Webm, Mkv (FFV1, lossless).'
         OutputName       = 'Names of the outputs without the extension, as Convert-RvmVideo -OutputName: {0} the input''s base name, {1} the output kind, e.g. ''{0}_{1}''; default ''{0}.{1}''. The names are fixed in the batch''s plan when it is made.'
-        Background       = 'What the composition goes over: a colour, ''Transparent'', or a picture or video file (on the shared storage), as Convert-RvmVideo.'
+        Background       = 'What the composition goes over: a colour, ''Transparent'', ''Blur'' (the input''s own background, blurred), or a picture or video file (on the shared storage), as Convert-RvmVideo.'
+        BlurRadius       = 'The radius of -Background Blur in output pixels, as Convert-RvmVideo -BlurRadius (default the output''s height / 54); recorded in the plan.'
         DownsampleRatio  = 'The network''s downsample ratio, 0.01 to 1; by default RVM''s rule, as Convert-RvmVideo.'
         InputResize      = 'Width and height the inputs are scaled to first, e.g. -InputResize 1280,720.'
         FrameRate        = 'The frame rate of folders of pictures (default 30).'
@@ -30,6 +31,8 @@
         PreRoll         = 'Frames each segment after the first runs before its start, only to warm its recurrent state (their outputs are dropped). Default: the smallest value measured to keep the error under Rvm''s target (README).'
         MatteGrow        = 'Grows (negative: shrinks) every task''s matte by this many pixels, as Convert-RvmVideo -MatteGrow; recorded in the plan.'
         MatteFeather     = 'Softens every task''s matte edge, as Convert-RvmVideo -MatteFeather; recorded in the plan.'
+        Preview          = 'Each task writes <input name>.preview.png beside its outputs once they are done (a video cut by -SegmentLength: its join task), as Convert-RvmVideo -Preview; Get-RvmBatch lists them in Previews. A sheet that fails is a warning, and the task still succeeds. Recorded in the plan.'
+        PreviewFrames    = 'Frames (rows) on each task''s -Preview sheet, 1 to 48; default 6.'
         MatteThreshold   = 'lo,hi: clips every task''s alpha, as Convert-RvmVideo -MatteThreshold; recorded in the plan.'
         TemporalSmoothing = 'Smooths every task''s matte over time, as Convert-RvmVideo -TemporalSmoothing; each task (and each part of a video cut by -SegmentLength) starts afresh.'
         MaxMemory        = 'The most memory, in bytes, one task may need; an input estimated above it is refused while planning.'
@@ -41,6 +44,7 @@
     Examples    = @(
         @{ Code = 'Get-ChildItem /shared/in/*.mp4 | New-RvmBatch -Destination /shared/out -Output Composition, Alpha | Start-RvmBatch -Engine Slurm -Throttle 8 | Get-RvmBatch -Wait'; Remarks = 'Plans every video, runs eight at a time on Slurm, and waits with a progress bar for the status.' }
         @{ Code = 'New-RvmBatch /shared/in/*.mov -Destination /shared/out -JobFolder /shared/jobs/tapes -Container Mkv'; Remarks = 'Writes the plan into a job folder of your choosing, for Start-RvmBatch later.' }
+        @{ Code = 'Get-ChildItem /shared/in/*.mp4 | New-RvmBatch -Destination /shared/out -Output Composition, Alpha -Preview | Start-RvmBatch -Engine Slurm | Get-RvmBatch -Wait | ForEach-Object Previews'; Remarks = 'Converts a folder on the cluster and lists a preview sheet per video, to check the night''s work by eye.' }
         @{ Code = 'New-RvmBatch /shared/in/interview.mp4 -Destination /shared/out -Output Alpha -SegmentLength 00:10:00 | Start-RvmBatch -Engine Slurm -Throttle 12 | Get-RvmBatch -Wait'; Remarks = 'Cuts a two-hour interview into twelve 10-minute part tasks that run at once, and a join task that Slurm starts when all have succeeded.' }
     )
 }
