@@ -23,6 +23,9 @@ internal sealed class BandRunner : IDisposable
         _workers = new Thread[Bands - 1];
         _go = new SemaphoreSlim[Bands - 1];
         _done = new CountdownEvent(1);
+        // The event makes its lock object (24 bytes) the first time a wait has to block, which would otherwise be
+        // some frame's allocation, depending on timing: block once here, for a millisecond.
+        _done.Wait(1);
         for (int i = 0; i < _workers.Length; i++)
         {
             int band = i + 1;
