@@ -57,10 +57,11 @@ public sealed class MemoryEstimateTests
         var cutBlur = MemoryEstimate.For(1920, 1080, 0.25f, true, true, true, false, false, false, BackgroundKind.Blur);
         Assert.Equal(4 * pixels, cutBlur.FrameBytes - cut.FrameBytes);
         Assert.Equal(cut.FfmpegBytes, cutBlur.FfmpegBytes);
-        // The whole graph at 1080p: two mattes fit the budget, so two frames more.
+        // The whole graph at 1080p: three mattes of 16 bytes a pixel fit the 100 MiB budget, so three frames more.
+        Assert.Equal(3, ConversionJob.MatteBudgetBytes / (16 * pixels));
         var whole = MemoryEstimate.For(1920, 1080, 1f, false, true, true, false, false, false, BackgroundKind.Colour);
         var wholeBlur = MemoryEstimate.For(1920, 1080, 1f, false, true, true, false, false, false, BackgroundKind.Blur);
-        Assert.Equal(2 * 3 * pixels, wholeBlur.FrameBytes - whole.FrameBytes);
+        Assert.Equal(3 * 3 * pixels, wholeBlur.FrameBytes - whole.FrameBytes);
         // Without a composition nothing is blurred.
         Assert.Equal(MemoryEstimate.For(1920, 1080, 0.25f, true, true, false, false, true, false, BackgroundKind.Colour).FrameBytes,
             MemoryEstimate.For(1920, 1080, 0.25f, true, true, false, false, true, false, BackgroundKind.Blur).FrameBytes);

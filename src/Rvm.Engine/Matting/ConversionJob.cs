@@ -18,7 +18,7 @@ internal sealed class ConversionJob
     // Frames in flight between stages: enough to keep every stage busy, few enough to keep 4K in flat memory.
     internal const int QueueDepth = 2;
     // Where the model has no coefficient cut (an official ONNX file, a GPU, ratio 1), float mattes of 16 bytes a
-    // pixel (133 MB at 4K) travel instead: as many as fit this budget (two at 1080p, one at 4K), at most one per
+    // pixel (133 MB at 4K) travel instead: as many as fit this budget (three at 1080p, one at 4K), at most one per
     // stage and queue slot. One is enough to overlap the stages, since the writer gives its matte back as soon as
     // the pixels are composed, before the slow writes into the encoders.
     internal const long MatteBudgetBytes = 100L << 20;
