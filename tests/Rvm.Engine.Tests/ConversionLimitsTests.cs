@@ -50,6 +50,18 @@ public sealed class MemoryEstimateTests
     }
 
     [Fact]
+    public void MatteControlsCountTheirPlanes()
+    {
+        long pixels = 1920 * 1080;
+        MemoryEstimate With(MatteControls? matte) => MemoryEstimate.For(1920, 1080, 0.25f, true, true, true, false, false, false, BackgroundKind.Colour, matte);
+        long none = With(null).FrameBytes;
+        Assert.Equal(none, With(new MatteControls()).FrameBytes);
+        Assert.Equal(none + 4 * pixels, With(new MatteControls { Feather = 3, ThresholdLow = 0.1f }).FrameBytes);
+        Assert.Equal(none + 4 * pixels + 4L * 1920 * (1080 + 2 * 20), With(new MatteControls { Grow = -20 }).FrameBytes);
+        Assert.Equal(none + 8 * pixels, With(new MatteControls { TemporalSmoothing = 0.5f }).FrameBytes);
+    }
+
+    [Fact]
     public void ABlurredBackgroundCountsTheWholeAlphaOrTheFramesKeptWithTheMattes()
     {
         long pixels = 1920 * 1080;

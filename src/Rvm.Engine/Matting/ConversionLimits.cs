@@ -76,7 +76,7 @@ internal static class ConversionLimits
         bool cut = cpu && ratio < 1f && model.CoefficientSession != null;
         // -Segments runs that many pipelines at once, each with its decoder, encoders and network session.
         return MemoryEstimate.For(width, height, ratio, cut, cpu, request.CompositionPath != null,
-            request.Background.IsTransparent, request.AlphaPath != null, request.ForegroundPath != null, request.Background.Kind).Times(Math.Max(1, request.Segments));
+            request.Background.IsTransparent, request.AlphaPath != null, request.ForegroundPath != null, request.Background.Kind, request.Matte).Times(Math.Max(1, request.Segments));
     }
 
     /// <summary>The largest even size of the same shape, in steps of 1/64 of the original, that passes; (0, 0) when none does.</summary>

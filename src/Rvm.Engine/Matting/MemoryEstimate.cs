@@ -47,16 +47,17 @@ internal sealed class MemoryEstimate
     public long FfmpegBytes { get; }
     public long TotalBytes => ProcessBaseBytes + FrameBytes + NetworkBytes + FfmpegBytes;
 
-    /// <summary>
-    /// The estimate for a conversion at <paramref name="width"/> x <paramref name="height"/>: whether the coefficient
-    /// cut runs (CPU, converted model, ratio below 1), whether the network runs on the CPU, how many outputs are encoded,
-    /// which of them (composition, transparent, alpha, foreground), and whether a background picture or video is read.
-    /// </summary>
     /// <summary>This estimate for <paramref name="pipelines"/> conversions at once.</summary>
     public MemoryEstimate Times(int pipelines) => pipelines == 1 ? this : new MemoryEstimate(FrameBytes * pipelines, NetworkBytes * pipelines, FfmpegBytes * pipelines);
 
+    /// <summary>
+    /// The estimate for a conversion at <paramref name="width"/> x <paramref name="height"/>: whether the coefficient
+    /// cut runs (CPU, converted model, ratio below 1), whether the network runs on the CPU, how many outputs are encoded,
+    /// which of them (composition, transparent, alpha, foreground), whether a background picture or video is read,
+    /// and the matte controls.
+    /// </summary>
     public static MemoryEstimate For(int width, int height, float ratio, bool coefficientCut, bool networkOnCpu, bool composition,
-        bool transparent, bool alpha, bool foreground, BackgroundKind background)
+        bool transparent, bool alpha, bool foreground, BackgroundKind background, MatteControls? matte = null)
     {
         long pixels = (long)width * height;
         long networkPixels = ratio >= 1f ? pixels : (long)Imaging.Bilinear.ScaledSize(width, ratio) * Imaging.Bilinear.ScaledSize(height, ratio);
@@ -68,14 +69,22 @@ internal sealed class MemoryEstimate
         if (coefficientCut) frames = (2 * ConversionJob.QueueDepth + 3) * frame + (blur ? 4 * pixels : 0);
         else
         {
-            long matte = 16 * pixels;
-            long mattes = Math.Max(1, Math.Min(ConversionJob.QueueDepth + 2, ConversionJob.MatteBudgetBytes / matte));
-            frames = (ConversionJob.QueueDepth + 1 + (blur ? mattes : 0)) * frame + mattes * matte;
+            long floatMatte = 16 * pixels;
+            long mattes = Math.Max(1, Math.Min(ConversionJob.QueueDepth + 2, ConversionJob.MatteBudgetBytes / floatMatte));
+            frames = (ConversionJob.QueueDepth + 1 + (blur ? mattes : 0)) * frame + mattes * floatMatte;
         }
         // The composer's output planes, and the background picture scaled to the frame.
         frames += pixels * ((composition ? (transparent ? 4 : 3) : 0) + (alpha ? 1 : 0) + (foreground ? 3 : 0));
         bool backgroundFile = background == BackgroundKind.Image || background == BackgroundKind.Video;
         if (backgroundFile) frames += frame;
+        // Matte controls (MatteAdjuster): the whole frame's alpha, a grow's table of the rows extended by its radius,
+        // and the previous alpha for smoothing; a feather's line buffers are small.
+        if (matte != null && !matte.IsDefault)
+        {
+            frames += 4 * pixels;
+            if (matte.Grow != 0) frames += 4L * width * (height + 2 * Math.Abs(matte.Grow));
+            if (matte.TemporalSmoothing > 0f) frames += 4 * pixels;
+        }
 
         long network = 0;
         if (networkOnCpu)
