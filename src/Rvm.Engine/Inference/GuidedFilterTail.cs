@@ -42,23 +42,16 @@ internal sealed class GuidedFilterTail
     /// </summary>
     public void Row(Band band, int y, ReadOnlySpan<byte> gbrp, float[] a, float[] b, Span<float> r, Span<float> g, Span<float> bl, Span<float> alpha)
     {
-        int plane = _width * _height, offset = y * _width;
-        var (y0, y1, wy) = Bilinear.Sample(y, _height, LowHeight);
-        var top = band.Resized(y0, a, b, this);
-        var bottom = band.Resized(y1, a, b, this);
+        var (top, bottom, wy) = Load(band, y, gbrp, a, b, alphaOnly: false);
         var sr = band.Source(0);
         var sg = band.Source(1);
         var sb = band.Source(2);
-        PlanarPixels.ToUnit(gbrp.Slice(2 * plane + offset, _width), sr);
-        PlanarPixels.ToUnit(gbrp.Slice(offset, _width), sg);
-        PlanarPixels.ToUnit(gbrp.Slice(plane + offset, _width), sb);
 
         int w = _width, x = 0;
         if (Vector.IsHardwareAccelerated)
         {
             int n = Vector<float>.Count;
             var weight = new Vector<float>(wy);
-            var third = new Vector<float>(3f);
             for (; x + n <= w; x += n)
             {
                 var vr = new Vector<float>(sr, x);
@@ -67,8 +60,6 @@ internal sealed class GuidedFilterTail
                 Store(r, x, Clamp(Lerp(top, bottom, 0, x, weight) * vr + Lerp(top, bottom, 4, x, weight) + vr));
                 Store(g, x, Clamp(Lerp(top, bottom, 1, x, weight) * vg + Lerp(top, bottom, 5, x, weight) + vg));
                 Store(bl, x, Clamp(Lerp(top, bottom, 2, x, weight) * vb + Lerp(top, bottom, 6, x, weight) + vb));
-                var mean = (vr + vg + vb) / third;
-                Store(alpha, x, Clamp(Lerp(top, bottom, 3, x, weight) * mean + Lerp(top, bottom, 7, x, weight)));
             }
         }
         for (; x < w; x++)
@@ -77,15 +68,63 @@ internal sealed class GuidedFilterTail
             r[x] = Clamp(Lerp(top, bottom, 0, x, wy) * pr + Lerp(top, bottom, 4, x, wy) + pr);
             g[x] = Clamp(Lerp(top, bottom, 1, x, wy) * pg + Lerp(top, bottom, 5, x, wy) + pg);
             bl[x] = Clamp(Lerp(top, bottom, 2, x, wy) * pb + Lerp(top, bottom, 6, x, wy) + pb);
-            alpha[x] = Clamp(Lerp(top, bottom, 3, x, wy) * ((pr + pg + pb) / 3f) + Lerp(top, bottom, 7, x, wy));
         }
+        Alpha(band, top, bottom, wy, alpha);
     }
 
-    /// <summary>Resizes low-resolution row <paramref name="row"/> of all eight channels to the frame's width.</summary>
-    private void ResizeRow(int row, float[] a, float[] b, float[] into)
+    /// <summary>
+    /// Row <paramref name="y"/> of the alpha alone, as <see cref="Row"/> makes it, from two of the eight coefficient
+    /// channels: for callers that need the whole frame's alpha before composing.
+    /// </summary>
+    public void AlphaRow(Band band, int y, ReadOnlySpan<byte> gbrp, float[] a, float[] b, Span<float> alpha)
+    {
+        var (top, bottom, wy) = Load(band, y, gbrp, a, b, alphaOnly: true);
+        Alpha(band, top, bottom, wy, alpha);
+    }
+
+    /// <summary>pha = clamp(A·mean(src) + b) from the band's source rows.</summary>
+    private void Alpha(Band band, float[] top, float[] bottom, float wy, Span<float> alpha)
+    {
+        var sr = band.Source(0);
+        var sg = band.Source(1);
+        var sb = band.Source(2);
+        int w = _width, x = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            int n = Vector<float>.Count;
+            var weight = new Vector<float>(wy);
+            var third = new Vector<float>(3f);
+            for (; x + n <= w; x += n)
+            {
+                var mean = (new Vector<float>(sr, x) + new Vector<float>(sg, x) + new Vector<float>(sb, x)) / third;
+                Store(alpha, x, Clamp(Lerp(top, bottom, 3, x, weight) * mean + Lerp(top, bottom, 7, x, weight)));
+            }
+        }
+        for (; x < w; x++)
+            alpha[x] = Clamp(Lerp(top, bottom, 3, x, wy) * ((sr[x] + sg[x] + sb[x]) / 3f) + Lerp(top, bottom, 7, x, wy));
+    }
+
+    /// <summary>
+    /// Row <paramref name="y"/>'s source pixels into the band's source rows (R, G, B in [0,1]), and the two resized
+    /// coefficient rows it lies between with its weight between them.
+    /// </summary>
+    private (float[] Top, float[] Bottom, float Weight) Load(Band band, int y, ReadOnlySpan<byte> gbrp, float[] a, float[] b, bool alphaOnly)
+    {
+        int plane = _width * _height, offset = y * _width;
+        var (y0, y1, wy) = Bilinear.Sample(y, _height, LowHeight);
+        var top = band.Resized(y0, a, b, this, alphaOnly);
+        var bottom = band.Resized(y1, a, b, this, alphaOnly);
+        PlanarPixels.ToUnit(gbrp.Slice(2 * plane + offset, _width), band.Source(0));
+        PlanarPixels.ToUnit(gbrp.Slice(offset, _width), band.Source(1));
+        PlanarPixels.ToUnit(gbrp.Slice(plane + offset, _width), band.Source(2));
+        return (top, bottom, wy);
+    }
+
+    /// <summary>Resizes low-resolution row <paramref name="row"/> to the frame's width: all eight channels, or alpha's two.</summary>
+    private void ResizeRow(int row, float[] a, float[] b, float[] into, bool alphaOnly)
     {
         int lowPlane = LowWidth * LowHeight;
-        for (int c = 0; c < Channels; c++)
+        for (int c = alphaOnly ? 3 : 0; c < Channels; c += alphaOnly ? 4 : 1)
         {
             var source = (c < 4 ? a : b).AsSpan((c & 3) * lowPlane + row * LowWidth, LowWidth);
             var target = into.AsSpan(c * _width, _width);
@@ -122,6 +161,8 @@ internal sealed class GuidedFilterTail
     {
         private readonly float[][] _rows;
         private readonly int[] _held = { -1, -1 };
+        // Whether a held row has alpha's two channels only (AlphaRow) rather than all eight.
+        private readonly bool[] _alphaOnly = new bool[2];
         private readonly float[][] _source;
 
         internal Band(int width)
@@ -135,13 +176,14 @@ internal sealed class GuidedFilterTail
 
         internal float[] Source(int channel) => _source[channel];
 
-        internal float[] Resized(int row, float[] a, float[] b, GuidedFilterTail tail)
+        internal float[] Resized(int row, float[] a, float[] b, GuidedFilterTail tail, bool alphaOnly)
         {
             int slot = row & 1;
-            if (_held[slot] != row)
+            if (_held[slot] != row || (_alphaOnly[slot] && !alphaOnly))
             {
-                tail.ResizeRow(row, a, b, _rows[slot]);
+                tail.ResizeRow(row, a, b, _rows[slot], alphaOnly);
                 _held[slot] = row;
+                _alphaOnly[slot] = alphaOnly;
             }
             return _rows[slot];
         }
