@@ -56,6 +56,38 @@ Describe 'Convert-RvmVideo -Preview' {
         $diff[2] | Should -BeGreaterThan $diff[1]
     }
 
+    It 'tags the sheet as Rvm''s, so a later conversion of the folder skips it as an input' {
+        # ffmpeg writes no PNG metadata: Rvm adds its provenance tag as PNG text, and ffprobe sees it as the frame's.
+        $tags = (& ffprobe -v error -show_frames -show_entries frame_tags -of json $Result.PreviewPath | ConvertFrom-Json).frames[0].tags
+        $tags.Comment | Should -Match '^rvm-output/1 kind=preview source=clip\.mp4$'
+        $run = Convert-RvmVideo -LiteralPath $Result.PreviewPath -Model $Model -Output Alpha -Verbose 4>&1
+        @($run | Where-Object { $_ -is [Rvm.Matting.RvmConversionResult] }).Count | Should -Be 0
+        ($run | Where-Object { $_ -is [Management.Automation.VerboseRecord] }).Message -join "`n" | Should -Match 'is an output of Rvm \(the preview of'
+        Join-Path $Work 'clip.preview.alpha.mp4' | Should -Not -Exist
+    }
+
+    It 'leaves a file of the sheet''s name that Rvm did not write, with an error, and still emits the result' {
+        $folder = Join-Path $Work 'foreign'
+        New-Item -ItemType Directory $folder | Out-Null
+        $clip = Copy-Item $Clip (Join-Path $folder 'mine.mp4') -PassThru
+        $theirs = Join-Path $folder 'mine.preview.png'
+        Copy-Item (Join-Path $RepoRoot 'docs/preview.png') $theirs
+        $before = (Get-FileHash $theirs).Hash
+        $err = $null
+        $r = Convert-RvmVideo -LiteralPath $clip.FullName -Model $Model -Output Alpha -Preview -PreviewFrames 1 -ErrorVariable err -ErrorAction SilentlyContinue
+        $r.AlphaPath | Should -Exist
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'PreviewFailed*'
+        $err[0].Exception.Message | Should -Match 'is not a preview sheet Rvm wrote'
+        (Get-FileHash $theirs).Hash | Should -Be $before
+        # Its own sheet it replaces: the next run with the foreign file gone writes one, and a run after that replaces it.
+        Remove-Item $theirs
+        Convert-RvmVideo -LiteralPath $clip.FullName -Model $Model -Output Alpha -Preview -PreviewFrames 1 -Force | Out-Null
+        $first = (Get-Item $theirs).LastWriteTimeUtc
+        Convert-RvmVideo -LiteralPath $clip.FullName -Model $Model -Output Alpha -Preview -PreviewFrames 1 -Force -ErrorAction Stop | Out-Null
+        (Get-Item $theirs).LastWriteTimeUtc | Should -BeGreaterThan $first
+        Get-ChildItem -LiteralPath $folder -Force -Filter '*partial*' | Should -BeNullOrEmpty
+    }
+
     It 'reports a sheet it cannot make as an error of its own and still emits the result' {
         $result = Convert-RvmVideo -LiteralPath $Clip -Model $Model -Destination "$Work/png" -OutputType PngSequence -Output Alpha -Preview -ErrorVariable err -ErrorAction SilentlyContinue
         $result.FrameCount | Should -Be 20

@@ -79,7 +79,8 @@ internal static class PngEncoder
         return result.ToArray();
     }
 
-    private static void WriteChunk(Stream output, string type, byte[] data)
+    /// <summary>One chunk: length, type, data and CRC (PngText adds tEXt chunks with it).</summary>
+    internal static void WriteChunk(Stream output, string type, byte[] data)
     {
         var length = new byte[4];
         WriteBigEndian(length, 0, (uint)data.Length);

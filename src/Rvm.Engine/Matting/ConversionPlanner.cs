@@ -47,7 +47,7 @@ internal static class ConversionPlanner
         }
 
         var info = folder ? null : MediaProbe.Probe(input);
-        var madeBy = folder ? OutputProvenance.Read(input) : OutputProvenance.Parse(info!.Comment);
+        var madeBy = folder ? OutputProvenance.Read(input) : OutputProvenance.Parse(info!.Comment) ?? OutputProvenance.FromPng(input);
         if (madeBy != null && !policy.IncludeRvmOutputs)
             return new ConversionPlan(request, policy, info, Array.Empty<PlannedOutput>(),
                 $"it is an output of Rvm (the {madeBy.Kind} of '{madeBy.Source}'); -IncludeRvmOutput converts it anyway");

@@ -21,6 +21,8 @@ namespace Rvm.Matting;
 internal static class PreviewSheetWriter
 {
     public const string Suffix = ".preview.png";
+    /// <summary>The kind in a sheet's provenance tag, which makes it an output Rvm skips as an input and may replace.</summary>
+    public const string Kind = "preview";
     public const int DefaultFrames = 6;
 
     private const byte Backdrop = 24, LabelGrey = 230, CheckerLight = 153, CheckerDark = 102;
@@ -46,11 +48,14 @@ internal static class PreviewSheetWriter
 
     /// <summary>
     /// The sheet of a conversion just made (Convert-RvmVideo -Preview, a batch task's), beside its outputs; an older
-    /// sheet of that name showed the outputs they replaced, so it goes. Sets the result's PreviewPath.
+    /// sheet of that name showed the outputs they replaced, so it goes, but a file of that name Rvm did not write
+    /// stays. Sets the result's PreviewPath.
     /// </summary>
     public static void WriteFor(RvmConversionResult result, int frames, CancellationToken cancel = default)
     {
         var sheet = SheetPathFor(result);
+        if (File.Exists(sheet) && OutputProvenance.FromPng(sheet)?.Kind != Kind)
+            throw new OutputConflictException(OutputConflict.Exists, $"'{sheet}' exists and is not a preview sheet Rvm wrote; it was left alone.");
         Write(new PreviewSources(result.Input, result.AlphaPath, result.CompositionPath), sheet, frames, force: true, cancel);
         result.PreviewPath = sheet;
     }
@@ -91,18 +96,21 @@ internal static class PreviewSheetWriter
         var fps = input.AverageFrameRate.IsValid ? input.AverageFrameRate.Value : input.FrameRate.Value;
         var sheet = Render(layout, picks, fps, tiles);
         Directory.CreateDirectory(Path.GetDirectoryName(sheetPath)!);
-        EncodePng(sheetPath, layout, sheet);
+        EncodePng(sheetPath, layout, sheet, OutputProvenance.TagFor(Kind, sources.Input, sheetPath));
     }
 
     /// <summary>
     /// Encodes the sheet with ffmpeg's PNG encoder, whose row prediction (-pred mixed) halves the file against our
-    /// unfiltered PngEncoder (street sample, 4 rows: 746 KB against 1.41 MB); under a temporary name, then renamed.
+    /// unfiltered PngEncoder (street sample, 4 rows: 746 KB against 1.41 MB), then adds the provenance tag as PNG
+    /// text (ffmpeg's encoder writes none). Written under the name's <see cref="OutputClaim"/>, as the outputs are:
+    /// a second run writing the same sheet waits its turn as an error, and what a killed run left is removed by the next.
     /// </summary>
-    private static void EncodePng(string sheetPath, PreviewSheetLayout layout, byte[] sheet)
+    private static void EncodePng(string sheetPath, PreviewSheetLayout layout, byte[] sheet, string tag)
     {
         var options = FfmpegLocator.Options();
+        using var claim = OutputClaim.Acquire(sheetPath, isFolder: false);
+        var temp = claim.TempPath;
         var raw = TemporaryFolder.CreateFile(options.TemporaryFilesFolder, ".rgb");
-        var temp = AtomicFile.TempNameFor(sheetPath);
         try
         {
             File.WriteAllBytes(raw, sheet);
@@ -113,17 +121,14 @@ internal static class PreviewSheetWriter
                     .WithCustomArgument("-frames:v 1 -update 1 -c:v png -pred mixed")
                     .ForceFormat("image2"))
                 .ProcessSynchronously(true, options);
+            File.WriteAllBytes(temp, PngText.WithText(File.ReadAllBytes(temp), OutputProvenance.PngKeyword, tag));
             AtomicFile.Commit(temp, sheetPath);
         }
         catch (FFMpegCore.Exceptions.FFMpegException e)
         {
             throw new IOException($"ffmpeg could not write the preview sheet '{sheetPath}': {e.Message.Trim().Split('\n').Last().Trim()}", e);
         }
-        finally
-        {
-            AtomicFile.TryDelete(raw);
-            AtomicFile.TryDelete(temp);
-        }
+        finally { AtomicFile.TryDelete(raw); }
     }
 
     /// <summary>The sheet's pixels: backdrop, then per row a label and the tiles; a tile pixel comes from (row, pixel index in the tile, checker square is light).</summary>

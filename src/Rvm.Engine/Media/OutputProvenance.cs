@@ -7,7 +7,8 @@ namespace Rvm.Media;
 
 /// <summary>
 /// Which input an output was made from, written into the output itself: the container's comment tag of a video
-/// (<c>rvm-output/1 kind=alpha source=../in/take.mp4</c>), or a marker file in a folder of PNGs. The source is the
+/// (<c>rvm-output/1 kind=alpha source=../in/take.mp4</c>), a PNG's Comment text (a preview sheet), or a marker
+/// file in a folder of PNGs. The source is the
 /// input's path relative to the output's folder, so a tree moved as a whole keeps its outputs' provenance. Rvm
 /// reads it to skip its own outputs as inputs, to let -SkipExisting skip only outputs of this very input, and to
 /// replace with -Force only what it made.
@@ -54,8 +55,14 @@ internal sealed class OutputProvenance
             var marker = Path.Combine(path, MarkerName);
             return File.Exists(marker) ? Parse(File.ReadAllText(marker, Encoding.UTF8).Trim()) : null;
         }
-        return File.Exists(path) ? Parse(MediaProbe.ReadComment(path)) : null;
+        return File.Exists(path) ? FromPng(path) ?? Parse(MediaProbe.ReadComment(path)) : null;
     }
+
+    /// <summary>The provenance in a PNG's Comment text (ffprobe reports it per frame, not for the file); null for other files.</summary>
+    public static OutputProvenance? FromPng(string path) => Parse(Imaging.PngText.Read(path, PngKeyword));
+
+    /// <summary>The PNG text keyword the tag is written under.</summary>
+    public const string PngKeyword = "Comment";
 
     /// <summary>A folder of PNGs is Rvm's only if it holds nothing but numbered PNGs and Rvm's marker.</summary>
     public static bool IsOwnSequenceFolder(string folder)
